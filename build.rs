@@ -1,0 +1,61 @@
+//! Build script: sets the shared library's soname on Linux and regenerates
+//! `include/variance_scaling.h` with cbindgen. Nothing here touches the
+//! network.
+
+use std::env;
+use std::path::PathBuf;
+
+/// Reads `abi-major` from `[package.metadata.variance_scaling]` of
+/// Cargo.toml without a TOML dependency.
+fn abi_major(manifest: &str) -> u32 {
+    manifest
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("abi-major"))
+        .filter_map(|rest| rest.trim().strip_prefix('='))
+        .filter_map(|v| v.trim().parse().ok())
+        .next()
+        .expect("Cargo.toml must set [package.metadata.variance_scaling] abi-major = N")
+}
+
+fn main() {
+    let dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    let abi = abi_major(&manifest);
+
+    println!("cargo:rerun-if-changed=Cargo.toml");
+    println!("cargo:rerun-if-changed=cbindgen.toml");
+    println!("cargo:rerun-if-changed=src");
+    println!("cargo:rustc-env=VS_ABI_MAJOR={abi}");
+
+    if env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
+        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libvariance_scaling.so.{abi}");
+    }
+
+    let major = env::var("CARGO_PKG_VERSION_MAJOR").unwrap();
+    let minor = env::var("CARGO_PKG_VERSION_MINOR").unwrap();
+    let patch = env::var("CARGO_PKG_VERSION_PATCH").unwrap();
+    let version = env::var("CARGO_PKG_VERSION").unwrap();
+
+    let mut config =
+        cbindgen::Config::from_file(dir.join("cbindgen.toml")).expect("cbindgen.toml must parse");
+    config.after_includes = Some(format!(
+        "\n/** Version of the library this header belongs to (see vs_version()). */\n\
+         #define VS_VERSION_MAJOR {major}\n\
+         #define VS_VERSION_MINOR {minor}\n\
+         #define VS_VERSION_PATCH {patch}\n\
+         #define VS_VERSION_STRING \"{version}\"\n\
+         /** The N of the soname libvariance_scaling.so.N: changes only with an incompatible ABI. */\n\
+         #define VS_ABI_MAJOR {abi}\n"
+    ));
+    let header = dir.join("include").join("variance_scaling.h");
+    match cbindgen::Builder::new()
+        .with_crate(&dir)
+        .with_config(config)
+        .generate()
+    {
+        Ok(bindings) => {
+            bindings.write_to_file(&header);
+        }
+        Err(e) => panic!("cbindgen failed to generate the header: {e}"),
+    }
+}

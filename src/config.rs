@@ -1,0 +1,775 @@
+//! The validated initializer config, and its Keras 3 JSON forms.
+//!
+//! [`Config::new`] checks the arguments as Keras 3's `VarianceScaling`
+//! does (plus NaN/infinity for `scale`); [`Config::to_json`] writes exactly
+//! the six keys of Keras 3.15's `get_config()`; [`Config::from_json`]
+//! accepts every form listed in `docs/c-api` (plain config, serialized
+//! `{"class_name", "config", ...}` for `VarianceScaling` and the six presets,
+//! bare names, TF1 configs with `dtype`).
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::error::{Error, ErrorKind, err};
+
+/// Which fan `n` is taken from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Mode {
+    /// `n = fan_in`
+    FanIn,
+    /// `n = fan_out`
+    FanOut,
+    /// `n = (fan_in + fan_out) / 2` (a real-valued mean)
+    FanAvg,
+}
+
+impl Mode {
+    /// All modes, in ABI order.
+    pub const ALL: [Mode; 3] = [Mode::FanIn, Mode::FanOut, Mode::FanAvg];
+
+    /// The Keras name (`fan_in`, `fan_out`, `fan_avg`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::FanIn => "fan_in",
+            Mode::FanOut => "fan_out",
+            Mode::FanAvg => "fan_avg",
+        }
+    }
+
+    /// Parses a Keras mode name; case-sensitive, as in Keras and TensorFlow.
+    pub fn from_name(name: &str) -> Result<Mode, Error> {
+        Mode::ALL.into_iter().find(|m| m.name() == name).ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidMode,
+                format!(
+                    "argument `mode` must be exactly one of \"fan_in\", \"fan_out\", \"fan_avg\" (case-sensitive); received: mode={}",
+                    json_str(name)
+                ),
+            )
+        })
+    }
+}
+
+/// Which distribution the values are drawn from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Distribution {
+    /// Normal truncated to `|x| < 2 sigma` by re-drawing (Keras's `normal`).
+    TruncatedNormal,
+    /// Plain normal.
+    UntruncatedNormal,
+    /// Uniform in `[-limit, limit)`.
+    Uniform,
+}
+
+impl Distribution {
+    /// All distributions, in ABI order.
+    pub const ALL: [Distribution; 3] = [
+        Distribution::TruncatedNormal,
+        Distribution::UntruncatedNormal,
+        Distribution::Uniform,
+    ];
+
+    /// The canonical (lower-case) Keras name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Distribution::TruncatedNormal => "truncated_normal",
+            Distribution::UntruncatedNormal => "untruncated_normal",
+            Distribution::Uniform => "uniform",
+        }
+    }
+
+    /// Parses a distribution name case-insensitively, as Keras does;
+    /// `normal` is an alias of `truncated_normal`.
+    pub fn from_name(name: &str) -> Result<Distribution, Error> {
+        let lower = name.to_ascii_lowercase();
+        if lower == "normal" {
+            return Ok(Distribution::TruncatedNormal);
+        }
+        Distribution::ALL
+            .into_iter()
+            .find(|d| d.name() == lower)
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidDistribution,
+                    format!(
+                        "argument `distribution` must be one of \"truncated_normal\" (alias \"normal\"), \"untruncated_normal\", \"uniform\" (case-insensitive); received: distribution={}",
+                        json_str(name)
+                    ),
+                )
+            })
+    }
+}
+
+/// Explicit fan axes (Keras 3.15 `input_axes` / `output_axes`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Axes {
+    /// Axes whose sizes multiply to `fan_in`.
+    pub input: Vec<i64>,
+    /// Axes whose sizes multiply to `fan_out`.
+    pub output: Vec<i64>,
+}
+
+/// A validated VarianceScaling configuration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    scale: f64,
+    mode: Mode,
+    distribution: Distribution,
+    seed: Option<u64>,
+    axes: Option<Axes>,
+}
+
+/// Checks `scale`: finite and > 0.
+pub fn check_scale(scale: f64) -> Result<f64, Error> {
+    if scale.is_finite() && scale > 0.0 {
+        Ok(scale)
+    } else {
+        err(
+            ErrorKind::InvalidScale,
+            format!(
+                "argument `scale` must be a finite number > 0; received: scale={}",
+                fmt_f64(scale)
+            ),
+        )
+    }
+}
+
+/// Formats a float for messages: `nan`, `inf`, `-inf`, or the shortest
+/// round-tripping decimal.
+fn fmt_f64(v: f64) -> String {
+    if v.is_nan() {
+        "nan".into()
+    } else {
+        format!("{v:?}")
+    }
+}
+
+/// A string as a JSON literal, for messages (shows quotes and escapes).
+fn json_str(s: &str) -> String {
+    Value::String(s.to_owned()).to_string()
+}
+
+/// The six Keras presets that are VarianceScaling with fixed arguments.
+const PRESETS: [(&str, &str, f64, Mode, Distribution); 6] = [
+    (
+        "GlorotNormal",
+        "glorot_normal",
+        1.0,
+        Mode::FanAvg,
+        Distribution::TruncatedNormal,
+    ),
+    (
+        "GlorotUniform",
+        "glorot_uniform",
+        1.0,
+        Mode::FanAvg,
+        Distribution::Uniform,
+    ),
+    (
+        "HeNormal",
+        "he_normal",
+        2.0,
+        Mode::FanIn,
+        Distribution::TruncatedNormal,
+    ),
+    (
+        "HeUniform",
+        "he_uniform",
+        2.0,
+        Mode::FanIn,
+        Distribution::Uniform,
+    ),
+    (
+        "LecunNormal",
+        "lecun_normal",
+        1.0,
+        Mode::FanIn,
+        Distribution::TruncatedNormal,
+    ),
+    (
+        "LecunUniform",
+        "lecun_uniform",
+        1.0,
+        Mode::FanIn,
+        Distribution::Uniform,
+    ),
+];
+
+/// What a `class_name` or bare name resolves to.
+enum Class {
+    VarianceScaling,
+    Preset(f64, Mode, Distribution),
+}
+
+fn lookup_class(name: &str) -> Option<Class> {
+    if name == "VarianceScaling" || name == "variance_scaling" {
+        return Some(Class::VarianceScaling);
+    }
+    PRESETS
+        .iter()
+        .find(|p| p.0 == name || p.1 == name)
+        .map(|p| Class::Preset(p.2, p.3, p.4))
+}
+
+/// The floating-point dtype names TensorFlow 1 configs may carry.
+const FLOAT_DTYPES: [&str; 7] = [
+    "float16", "half", "bfloat16", "float32", "float", "float64", "double",
+];
+
+#[derive(Serialize)]
+struct KerasConfig<'a> {
+    seed: Option<u64>,
+    scale: f64,
+    mode: &'a str,
+    distribution: &'a str,
+    input_axes: Option<&'a [i64]>,
+    output_axes: Option<&'a [i64]>,
+}
+
+impl Config {
+    /// A validated config. `seed = None` means unseeded (the initializer
+    /// draws its seed from the OS when it is created).
+    pub fn new(
+        scale: f64,
+        mode: Mode,
+        distribution: Distribution,
+        seed: Option<u64>,
+        axes: Option<Axes>,
+    ) -> Result<Config, Error> {
+        check_scale(scale)?;
+        Ok(Config {
+            scale,
+            mode,
+            distribution,
+            seed,
+            axes,
+        })
+    }
+
+    /// The scale factor.
+    pub fn scale(&self) -> f64 {
+        self.scale
+    }
+    /// The mode.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+    /// The distribution.
+    pub fn distribution(&self) -> Distribution {
+        self.distribution
+    }
+    /// The seed as configured (`None`: unseeded).
+    pub fn seed(&self) -> Option<u64> {
+        self.seed
+    }
+    /// The explicit fan axes, if any.
+    pub fn axes(&self) -> Option<&Axes> {
+        self.axes.as_ref()
+    }
+
+    /// Keras 3.15 `get_config()`: exactly `seed`, `scale`, `mode`,
+    /// `distribution`, `input_axes`, `output_axes`, in that order, compact.
+    pub fn to_json(&self) -> String {
+        let k = KerasConfig {
+            seed: self.seed,
+            scale: self.scale,
+            mode: self.mode.name(),
+            distribution: self.distribution.name(),
+            input_axes: self.axes.as_ref().map(|a| a.input.as_slice()),
+            output_axes: self.axes.as_ref().map(|a| a.output.as_slice()),
+        };
+        // Serializing plain numbers, strings and arrays cannot fail.
+        serde_json::to_string(&k).unwrap_or_default()
+    }
+
+    /// Parses any JSON form the contract accepts (see the module docs).
+    pub fn from_json(text: &str) -> Result<Config, Error> {
+        let value: Value = serde_json::from_str(text).map_err(|e| {
+            Error::new(
+                ErrorKind::InvalidConfig,
+                format!("argument `json` is not valid JSON: {e}"),
+            )
+        })?;
+        match value {
+            Value::String(name) => Config::from_name(&name),
+            Value::Object(map) => {
+                if map.contains_key("class_name") {
+                    Config::from_serialized(map)
+                } else {
+                    Config::from_plain(&map, None)
+                }
+            }
+            other => err(
+                ErrorKind::InvalidConfig,
+                format!(
+                    "argument `json` must be a JSON object or an initializer name string; received: {}",
+                    truncate(&other.to_string())
+                ),
+            ),
+        }
+    }
+
+    /// A bare Keras name such as `"he_normal"`, `"HeNormal"`,
+    /// `"variance_scaling"`: that initializer with its defaults, unseeded.
+    fn from_name(name: &str) -> Result<Config, Error> {
+        match lookup_class(name) {
+            Some(Class::VarianceScaling) => {
+                Config::new(1.0, Mode::FanIn, Distribution::TruncatedNormal, None, None)
+            }
+            Some(Class::Preset(s, m, d)) => Config::new(s, m, d, None, None),
+            None => err(
+                ErrorKind::InvalidConfig,
+                unknown_class_message(name, "initializer name"),
+            ),
+        }
+    }
+
+    /// `{"class_name": ..., "config": {...}, "module": ..., "registered_name": ...}`.
+    fn from_serialized(map: Map<String, Value>) -> Result<Config, Error> {
+        for key in map.keys() {
+            if !matches!(
+                key.as_str(),
+                "class_name" | "config" | "module" | "registered_name"
+            ) {
+                return err(
+                    ErrorKind::InvalidConfig,
+                    format!(
+                        "unknown key {} in a serialized initializer (allowed: \"class_name\", \"config\", \"module\", \"registered_name\")",
+                        json_str(key)
+                    ),
+                );
+            }
+        }
+        for key in ["module", "registered_name"] {
+            match map.get(key) {
+                None | Some(Value::Null) | Some(Value::String(_)) => {}
+                Some(v) => {
+                    return err(
+                        ErrorKind::InvalidConfig,
+                        format!(
+                            "\"{key}\" must be a string or null; received: {key}={}",
+                            truncate(&v.to_string())
+                        ),
+                    );
+                }
+            }
+        }
+        let class = match map.get("class_name") {
+            Some(Value::String(s)) => s.as_str(),
+            Some(v) => {
+                return err(
+                    ErrorKind::InvalidConfig,
+                    format!(
+                        "\"class_name\" must be a string; received: class_name={}",
+                        truncate(&v.to_string())
+                    ),
+                );
+            }
+            None => {
+                return err(
+                    ErrorKind::InvalidConfig,
+                    "serialized initializer has no \"class_name\"",
+                );
+            }
+        };
+        let inner = match map.get("config") {
+            Some(Value::Object(c)) => c,
+            Some(v) => {
+                return err(
+                    ErrorKind::InvalidConfig,
+                    format!(
+                        "\"config\" must be a JSON object; received: config={}",
+                        truncate(&v.to_string())
+                    ),
+                );
+            }
+            None => {
+                return err(
+                    ErrorKind::InvalidConfig,
+                    format!(
+                        "serialized initializer {} has no \"config\" object",
+                        json_str(class)
+                    ),
+                );
+            }
+        };
+        match lookup_class(class) {
+            Some(Class::VarianceScaling) => Config::from_plain(inner, None),
+            Some(Class::Preset(s, m, d)) => Config::from_plain(inner, Some((class, s, m, d))),
+            None => err(
+                ErrorKind::InvalidConfig,
+                unknown_class_message(class, "class_name"),
+            ),
+        }
+    }
+
+    /// A plain config object. With `preset`, only `seed` and the axes are
+    /// allowed (the preset fixes scale, mode and distribution).
+    fn from_plain(
+        map: &Map<String, Value>,
+        preset: Option<(&str, f64, Mode, Distribution)>,
+    ) -> Result<Config, Error> {
+        let allowed: &[&str] = if preset.is_some() {
+            &["seed", "input_axes", "output_axes"]
+        } else {
+            &[
+                "seed",
+                "scale",
+                "mode",
+                "distribution",
+                "input_axes",
+                "output_axes",
+                "dtype",
+            ]
+        };
+        for key in map.keys() {
+            if !allowed.contains(&key.as_str()) {
+                let whose = match preset {
+                    Some((class, ..)) => format!("{class} config"),
+                    None => "VarianceScaling config".to_string(),
+                };
+                let list: Vec<String> = allowed.iter().map(|k| json_str(k)).collect();
+                return err(
+                    ErrorKind::InvalidConfig,
+                    format!(
+                        "unknown key {} in the {whose} (allowed: {})",
+                        json_str(key),
+                        list.join(", ")
+                    ),
+                );
+            }
+        }
+
+        let (mut scale, mut mode, mut distribution) = match preset {
+            Some((_, s, m, d)) => (s, m, d),
+            None => (1.0, Mode::FanIn, Distribution::TruncatedNormal),
+        };
+        if let Some(v) = map.get("scale") {
+            scale = match v {
+                Value::Number(n) => n.as_f64().unwrap_or(f64::NAN),
+                other => {
+                    return err(
+                        ErrorKind::InvalidScale,
+                        format!(
+                            "argument `scale` must be a number; received: scale={}",
+                            truncate(&other.to_string())
+                        ),
+                    );
+                }
+            };
+        }
+        if let Some(v) = map.get("mode") {
+            mode = match v {
+                Value::String(s) => Mode::from_name(s)?,
+                other => {
+                    return err(
+                        ErrorKind::InvalidMode,
+                        format!(
+                            "argument `mode` must be a string; received: mode={}",
+                            truncate(&other.to_string())
+                        ),
+                    );
+                }
+            };
+        }
+        if let Some(v) = map.get("distribution") {
+            distribution = match v {
+                Value::String(s) => Distribution::from_name(s)?,
+                other => {
+                    return err(
+                        ErrorKind::InvalidDistribution,
+                        format!(
+                            "argument `distribution` must be a string; received: distribution={}",
+                            truncate(&other.to_string())
+                        ),
+                    );
+                }
+            };
+        }
+        let seed = match map.get("seed") {
+            None | Some(Value::Null) => None,
+            Some(Value::Number(n)) if n.as_u64().is_some() => n.as_u64(),
+            Some(other) => {
+                return err(
+                    ErrorKind::InvalidConfig,
+                    format!(
+                        "\"seed\" must be an integer in [0, 2^64) or null; received: seed={}",
+                        truncate(&other.to_string())
+                    ),
+                );
+            }
+        };
+        let input = parse_axes(map.get("input_axes"), "input_axes")?;
+        let output = parse_axes(map.get("output_axes"), "output_axes")?;
+        let axes = match (input, output) {
+            (None, None) => None,
+            (Some(input), Some(output)) => Some(Axes { input, output }),
+            (Some(_), None) | (None, Some(_)) => {
+                return err(
+                    ErrorKind::InvalidConfig,
+                    "\"input_axes\" and \"output_axes\" must be given together or both be null; received only one of them",
+                );
+            }
+        };
+        match map.get("dtype") {
+            None | Some(Value::Null) => {}
+            Some(Value::String(s)) if FLOAT_DTYPES.contains(&s.as_str()) => {}
+            Some(Value::String(s)) => {
+                return err(
+                    ErrorKind::InvalidDtype,
+                    format!(
+                        "\"dtype\" must name a floating-point type (float16, bfloat16, float32, float64); received: dtype={}",
+                        json_str(s)
+                    ),
+                );
+            }
+            Some(other) => {
+                return err(
+                    ErrorKind::InvalidDtype,
+                    format!(
+                        "\"dtype\" must be a string naming a floating-point type; received: dtype={}",
+                        truncate(&other.to_string())
+                    ),
+                );
+            }
+        }
+        Config::new(scale, mode, distribution, seed, axes)
+    }
+}
+
+fn unknown_class_message(name: &str, what: &str) -> String {
+    if name == "normal" || name == "uniform" {
+        let other = if name == "normal" {
+            "RandomNormal"
+        } else {
+            "RandomUniform"
+        };
+        format!(
+            "{what} {} names Keras's {other} initializer, not VarianceScaling; use \"variance_scaling\" or a preset such as \"he_normal\", \"glorot_uniform\"",
+            json_str(name)
+        )
+    } else {
+        format!(
+            "{what} {} is not VarianceScaling or one of its presets (VarianceScaling, GlorotNormal, GlorotUniform, HeNormal, HeUniform, LecunNormal, LecunUniform, or their snake_case names)",
+            json_str(&truncate(name))
+        )
+    }
+}
+
+fn parse_axes(value: Option<&Value>, name: &str) -> Result<Option<Vec<i64>>, Error> {
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Array(items)) => {
+            let mut axes = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                match item.as_i64() {
+                    Some(a) => axes.push(a),
+                    None => {
+                        return err(
+                            ErrorKind::InvalidConfig,
+                            format!(
+                                "\"{name}\" must be an array of integers; received: {name}[{i}]={}",
+                                truncate(&item.to_string())
+                            ),
+                        );
+                    }
+                }
+            }
+            Ok(Some(axes))
+        }
+        Some(other) => err(
+            ErrorKind::InvalidConfig,
+            format!(
+                "\"{name}\" must be an array of integers or null; received: {name}={}",
+                truncate(&other.to_string())
+            ),
+        ),
+    }
+}
+
+/// Keeps messages short when a hostile input is huge.
+fn truncate(s: &str) -> String {
+    const MAX: usize = 200;
+    if s.len() <= MAX {
+        return s.to_owned();
+    }
+    let mut end = MAX;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}... ({} bytes)", &s[..end], s.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_keras_case_rules() {
+        assert_eq!(Mode::from_name("fan_avg").unwrap(), Mode::FanAvg);
+        let e = Mode::from_name("FAN_IN").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidMode);
+        assert!(e.message().contains("mode=\"FAN_IN\""), "{}", e.message());
+        assert_eq!(
+            Distribution::from_name("Truncated_Normal").unwrap(),
+            Distribution::TruncatedNormal
+        );
+        assert_eq!(
+            Distribution::from_name("NORMAL").unwrap(),
+            Distribution::TruncatedNormal
+        );
+        let e = Distribution::from_name("gaussian").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidDistribution);
+        assert!(e.message().contains("gaussian"));
+    }
+
+    #[test]
+    fn scale_must_be_finite_positive() {
+        for bad in [0.0, -1.0, f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -0.0] {
+            let e = check_scale(bad).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::InvalidScale);
+            assert!(e.message().contains("scale="), "{}", e.message());
+        }
+        assert!(check_scale(f64::MIN_POSITIVE / 4.0).is_ok());
+    }
+
+    #[test]
+    fn get_config_has_keras_keys_in_order() {
+        let c = Config::new(
+            2.0,
+            Mode::FanOut,
+            Distribution::UntruncatedNormal,
+            Some(123),
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            c.to_json(),
+            r#"{"seed":123,"scale":2.0,"mode":"fan_out","distribution":"untruncated_normal","input_axes":null,"output_axes":null}"#
+        );
+        let axes = Axes {
+            input: vec![1, 2, 3],
+            output: vec![0, 2, 3],
+        };
+        let c = Config::new(
+            1.0,
+            Mode::FanIn,
+            Distribution::TruncatedNormal,
+            None,
+            Some(axes),
+        )
+        .unwrap();
+        assert_eq!(
+            c.to_json(),
+            r#"{"seed":null,"scale":1.0,"mode":"fan_in","distribution":"truncated_normal","input_axes":[1,2,3],"output_axes":[0,2,3]}"#
+        );
+        assert_eq!(Config::from_json(&c.to_json()).unwrap(), c);
+    }
+
+    #[test]
+    fn all_accepted_forms() {
+        let plain = Config::from_json(
+            r#"{"mode":"fan_avg","distribution":"normal","seed":18446744073709551615}"#,
+        )
+        .unwrap();
+        assert_eq!(plain.distribution(), Distribution::TruncatedNormal);
+        assert_eq!(plain.seed(), Some(u64::MAX));
+        assert_eq!(plain.scale(), 1.0);
+        let empty = Config::from_json("{}").unwrap();
+        assert_eq!(
+            (
+                empty.scale(),
+                empty.mode(),
+                empty.distribution(),
+                empty.seed()
+            ),
+            (1.0, Mode::FanIn, Distribution::TruncatedNormal, None)
+        );
+        let tf1 = Config::from_json(
+            r#"{"scale":2,"mode":"fan_in","distribution":"uniform","seed":null,"dtype":"float32"}"#,
+        )
+        .unwrap();
+        assert_eq!(tf1.scale(), 2.0);
+        let ser = Config::from_json(r#"{"module":"keras.initializers","class_name":"HeUniform","config":{"seed":4,"input_axes":null,"output_axes":null},"registered_name":null}"#).unwrap();
+        assert_eq!(
+            (ser.scale(), ser.mode(), ser.distribution(), ser.seed()),
+            (2.0, Mode::FanIn, Distribution::Uniform, Some(4))
+        );
+        let old =
+            Config::from_json(r#"{"class_name":"GlorotNormal","config":{"seed":null}}"#).unwrap();
+        assert_eq!(old.mode(), Mode::FanAvg);
+        for name in [
+            "he_normal",
+            "HeNormal",
+            "glorot_uniform",
+            "variance_scaling",
+            "VarianceScaling",
+            "lecun_uniform",
+        ] {
+            assert!(Config::from_json(&format!("\"{name}\"")).is_ok(), "{name}");
+        }
+    }
+
+    #[test]
+    fn rejected_forms_name_the_problem() {
+        let cases: &[(&str, ErrorKind, &str)] = &[
+            ("\"normal\"", ErrorKind::InvalidConfig, "RandomNormal"),
+            ("\"uniform\"", ErrorKind::InvalidConfig, "RandomUniform"),
+            ("\"HE_NORMAL\"", ErrorKind::InvalidConfig, "HE_NORMAL"),
+            (r#"{"scale":-2}"#, ErrorKind::InvalidScale, "scale=-2"),
+            (r#"{"scale":"1"}"#, ErrorKind::InvalidScale, "scale=\"1\""),
+            (r#"{"mode":"Fan_In"}"#, ErrorKind::InvalidMode, "Fan_In"),
+            (
+                r#"{"distribution":"cauchy"}"#,
+                ErrorKind::InvalidDistribution,
+                "cauchy",
+            ),
+            (r#"{"dtype":"int32"}"#, ErrorKind::InvalidDtype, "int32"),
+            (r#"{"seed":-1}"#, ErrorKind::InvalidConfig, "seed=-1"),
+            (r#"{"seed":1.5}"#, ErrorKind::InvalidConfig, "seed=1.5"),
+            (
+                r#"{"seed":18446744073709551616}"#,
+                ErrorKind::InvalidConfig,
+                "seed=",
+            ),
+            (r#"{"bogus":1}"#, ErrorKind::InvalidConfig, "\"bogus\""),
+            (
+                r#"{"input_axes":[1]}"#,
+                ErrorKind::InvalidConfig,
+                "together",
+            ),
+            (
+                r#"{"input_axes":[1.5],"output_axes":[0]}"#,
+                ErrorKind::InvalidConfig,
+                "input_axes[0]",
+            ),
+            (
+                r#"{"class_name":"HeNormal","config":{"scale":3}}"#,
+                ErrorKind::InvalidConfig,
+                "\"scale\"",
+            ),
+            (
+                r#"{"class_name":"Orthogonal","config":{}}"#,
+                ErrorKind::InvalidConfig,
+                "Orthogonal",
+            ),
+            (
+                r#"{"class_name":"HeNormal"}"#,
+                ErrorKind::InvalidConfig,
+                "no \"config\"",
+            ),
+            (
+                r#"{"class_name":"HeNormal","config":{},"extra":1}"#,
+                ErrorKind::InvalidConfig,
+                "\"extra\"",
+            ),
+            ("[1,2]", ErrorKind::InvalidConfig, "[1,2]"),
+            ("{", ErrorKind::InvalidConfig, "not valid JSON"),
+        ];
+        for (json, kind, needle) in cases {
+            let e = Config::from_json(json).unwrap_err();
+            assert_eq!(e.kind(), *kind, "{json}: {}", e.message());
+            assert!(e.message().contains(needle), "{json}: {}", e.message());
+        }
+    }
+}

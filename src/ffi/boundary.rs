@@ -1,0 +1,69 @@
+//! The panic boundary and the thread-local last error.
+//!
+//! Every export runs its body inside [`ffi_boundary!`]: a panic becomes
+//! `VS_ERR_INTERNAL` (with a message) instead of unwinding into C.
+
+use std::any::Any;
+use std::cell::RefCell;
+use std::ffi::{CStr, CString};
+
+use super::status::vs_status;
+use crate::error::Error;
+
+thread_local! {
+    static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
+}
+
+/// Records `message` as this thread's last error.
+pub(crate) fn set_last_error(message: &str) {
+    let c = CString::new(message.replace('\0', "\\0")).unwrap_or_default();
+    LAST_ERROR.with(|slot| *slot.borrow_mut() = c);
+}
+
+/// A pointer to this thread's last error message; valid until the next
+/// failing call on this thread (or the thread's exit).
+pub(crate) fn last_error_ptr() -> *const libc::c_char {
+    LAST_ERROR.with(|slot| slot.borrow().as_ptr())
+}
+
+/// Records `e` and returns its status.
+pub(crate) fn fail(e: Error) -> vs_status {
+    set_last_error(e.message());
+    vs_status::from(e.kind())
+}
+
+/// Records a message for `status` and returns it.
+pub(crate) fn fail_with(status: vs_status, message: impl AsRef<str>) -> vs_status {
+    set_last_error(message.as_ref());
+    status
+}
+
+/// Turns a caught panic into `VS_ERR_INTERNAL`.
+pub(crate) fn report_panic(payload: Box<dyn Any + Send>, function: &CStr) -> vs_status {
+    let what = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string());
+    fail_with(
+        vs_status::VS_ERR_INTERNAL,
+        format!(
+            "internal error in {}: {what} (please report this bug)",
+            function.to_string_lossy()
+        ),
+    )
+}
+
+/// Runs a function body returning `vs_status`, catching any panic.
+macro_rules! ffi_boundary {
+    ($name:literal, $body:block) => {{
+        match ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(
+            || -> $crate::ffi::status::vs_status { $body },
+        )) {
+            Ok(status) => status,
+            Err(payload) => $crate::ffi::boundary::report_panic(payload, $name),
+        }
+    }};
+}
+
+pub(crate) use ffi_boundary;

@@ -1,0 +1,834 @@
+//! The C boundary: every `extern "C"` function, and nothing else.
+//!
+//! Each function checks its pointers, converts its arguments, calls the safe
+//! core and maps errors to a `vs_status` plus a thread-local message. Output
+//! parameters are written only on success. Every body runs inside
+//! `ffi_boundary!`, so no panic unwinds into C.
+
+#![allow(non_camel_case_types)]
+
+mod boundary;
+pub(crate) mod status;
+
+use std::ffi::{CStr, c_char};
+
+use boundary::{fail, fail_with, ffi_boundary, last_error_ptr};
+use status::{distribution_from_u32, mode_from_u32, status_text, vs_status};
+
+use crate::config::{Axes, Config};
+use crate::error::{Error, ErrorKind};
+use crate::fans::{default_fans, element_count, shape_str};
+use crate::initializer::Initializer;
+use crate::parallel;
+use crate::sampler::Element;
+
+/// The largest `ndim` any function accepts (as numpy's `NPY_MAXDIMS`). A
+/// larger `ndim` is `VS_ERR_INVALID_SHAPE`; this bounds how far the library
+/// ever reads through a `shape` pointer.
+pub const VS_MAX_NDIM: usize = 64;
+
+/// Elements per block of the sampling algorithm (`docs/algorithm.md`):
+/// element `i` is drawn from the PCG64 stream of block `i / VS_BLOCK_LEN`.
+pub const VS_BLOCK_LEN: u64 = 1024;
+
+/// The stddev of a standard normal truncated to `[-2, 2]`: truncated
+/// normal fills divide `sqrt(scale / n)` by it, so their values have the
+/// variance `scale / n` (TensorFlow/Keras).
+#[allow(clippy::excessive_precision)]
+pub const VS_TRUNCATED_NORMAL_STDDEV: f64 = 0.879_625_661_034_239_78;
+
+// The C constants restate the core's; they must agree.
+const _: () = assert!(VS_BLOCK_LEN == crate::sampler::BLOCK_LEN);
+const _: () = assert!(VS_TRUNCATED_NORMAL_STDDEV == crate::initializer::TRUNCATED_NORMAL_STDDEV);
+
+/// An initializer: scale, mode, distribution, 64-bit seed and optional fan
+/// axes. Opaque; created by `vs_create`, `vs_create_with_axes` or
+/// `vs_from_config_json`, released by `vs_destroy`.
+///
+/// Immutable after creation: any number of threads may call the `vs_fill*`,
+/// `vs_describe`, `vs_get_*` functions on one handle at the same time.
+pub struct vs_initializer {
+    inner: Initializer,
+}
+
+/// What a fill of a shape uses, as `vs_describe` reports it.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct vs_params {
+    /// Fan-in of the shape (default rule or `input_axes`).
+    pub fan_in: i64,
+    /// Fan-out of the shape (default rule or `output_axes`).
+    pub fan_out: i64,
+    /// `max(1, fan_in | fan_out | (fan_in + fan_out) / 2)` by mode.
+    pub n: f64,
+    /// Stddev of the underlying normal: `sqrt(scale / n) /
+    /// 0.87962566103423978` (truncated), `sqrt(scale / n)` (untruncated),
+    /// 0 (uniform).
+    pub stddev: f64,
+    /// The largest possible |value|: `2 * stddev` (truncated, exclusive),
+    /// `sqrt(3 * scale / n)` (uniform, exclusive before rounding to the
+    /// output type), `+INFINITY` (untruncated).
+    pub limit: f64,
+}
+
+fn null_arg(name: &str) -> Error {
+    Error::new(
+        ErrorKind::NullArgument,
+        format!("argument `{name}` is NULL"),
+    )
+}
+
+/// Checks that a pointer is non-NULL and aligned for `T`.
+fn check_ptr<T>(p: *const T, name: &str) -> Result<(), Error> {
+    if p.is_null() {
+        return Err(null_arg(name));
+    }
+    if !p.is_aligned() {
+        return Err(Error::new(
+            ErrorKind::NullArgument,
+            format!(
+                "argument `{name}` = {p:p} is not aligned to {} bytes",
+                std::mem::align_of::<T>()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// # Safety
+/// `init` is NULL or a live handle from this library.
+unsafe fn handle<'a>(init: *const vs_initializer) -> Result<&'a Initializer, Error> {
+    check_ptr(init, "init")?;
+    // SAFETY: non-NULL, aligned, and by the caller's contract a live handle.
+    Ok(unsafe { &(*init).inner })
+}
+
+/// # Safety
+/// When non-NULL, `shape` points to `ndim` readable `int64_t`.
+unsafe fn shape_arg<'a>(shape: *const i64, ndim: usize) -> Result<&'a [i64], Error> {
+    if ndim > VS_MAX_NDIM {
+        return Err(Error::new(
+            ErrorKind::InvalidShape,
+            format!("argument `ndim` must be at most {VS_MAX_NDIM}; received: ndim={ndim}"),
+        ));
+    }
+    if ndim == 0 {
+        return Ok(&[]);
+    }
+    if shape.is_null() {
+        return Err(Error::new(
+            ErrorKind::NullArgument,
+            format!("argument `shape` is NULL but ndim={ndim} (NULL is allowed only with ndim=0)"),
+        ));
+    }
+    check_ptr(shape, "shape")?;
+    // SAFETY: non-NULL, aligned, ndim <= 64 elements readable per the contract.
+    Ok(unsafe { std::slice::from_raw_parts(shape, ndim) })
+}
+
+/// # Safety
+/// When non-NULL, `p` points to `n` readable `int64_t`.
+unsafe fn axes_arg(p: *const i64, n: usize, name: &str) -> Result<Option<Vec<i64>>, Error> {
+    if p.is_null() {
+        if n != 0 {
+            return Err(Error::new(
+                ErrorKind::NullArgument,
+                format!("argument `{name}` is NULL but its length is {n}"),
+            ));
+        }
+        return Ok(None);
+    }
+    if n > VS_MAX_NDIM {
+        return Err(Error::new(
+            ErrorKind::InvalidShape,
+            format!("{name} may list at most {VS_MAX_NDIM} axes; received: {n}"),
+        ));
+    }
+    check_ptr(p, name)?;
+    // SAFETY: non-NULL, aligned, n <= 64 elements readable per the contract.
+    Ok(Some(unsafe { std::slice::from_raw_parts(p, n) }.to_vec()))
+}
+
+/// Stores a new handle in `*out`.
+///
+/// # Safety
+/// `out` is non-NULL and writable.
+unsafe fn store_handle(out: *mut *mut vs_initializer, r: Result<Initializer, Error>) -> vs_status {
+    match r {
+        Ok(inner) => {
+            let h = Box::into_raw(Box::new(vs_initializer { inner }));
+            // SAFETY: checked non-NULL and aligned by the caller.
+            unsafe { *out = h };
+            vs_status::VS_OK
+        }
+        Err(e) => {
+            // SAFETY: as above; the contract sets *out = NULL on error.
+            unsafe { *out = std::ptr::null_mut() };
+            fail(e)
+        }
+    }
+}
+
+/// Creates an initializer from its arguments, with the default fan rule.
+///
+/// * `scale`: finite and > 0, else `VS_ERR_INVALID_SCALE`.
+/// * `mode`: a `vs_mode` value (0, 1, 2), else `VS_ERR_INVALID_MODE`.
+/// * `distribution`: a `vs_distribution` value (0, 1, 2), else
+///   `VS_ERR_INVALID_DISTRIBUTION`.
+/// * `seed`: the 64-bit seed, or NULL for unseeded: the seed is then drawn
+///   from the operating system once, now, and the handle gives the same
+///   values on every call (`vs_get_seed` tells it; the config JSON says
+///   `"seed": null`). The pointer is read during the call only.
+/// * `out`: receives the new handle, which the caller owns and releases with
+///   `vs_destroy`. On any error `*out` is set to NULL.
+///
+/// Returns `VS_OK`, `VS_ERR_NULL_ARGUMENT` (`out` NULL), one of the three
+/// above (checked in that order), or `VS_ERR_INTERNAL` (no OS entropy).
+/// Thread-safe.
+///
+/// # Safety
+/// `seed` is NULL or points to a readable `uint64_t`; `out` is NULL or
+/// points to a writable `vs_initializer *`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vs_create(
+    scale: f64,
+    mode: u32,
+    distribution: u32,
+    seed: *const u64,
+    out: *mut *mut vs_initializer,
+) -> vs_status {
+    // SAFETY: forwarded contract; NULL axes mean the default fan rule.
+    unsafe {
+        vs_create_with_axes(
+            scale,
+            mode,
+            distribution,
+            seed,
+            std::ptr::null(),
+            0,
+            std::ptr::null(),
+            0,
+            out,
+        )
+    }
+}
+
+/// Creates an initializer with explicit fan axes (Keras 3.15 `input_axes`
+/// / `output_axes`): `fan_in = prod(shape[a] for a in input_axes)`, likewise
+/// `fan_out`; negative axes count from the end of the shape. Axes out of
+/// range for a shape are reported by the fill (`VS_ERR_INVALID_SHAPE`).
+///
+/// Example: a PyTorch conv weight `[out, in, kh, kw]` gets PyTorch's fans
+/// with `input_axes = {1, 2, 3}`, `output_axes = {0, 2, 3}`.
+///
+/// * `input_axes` / `output_axes`: both NULL (with lengths 0) for the
+///   default fan rule, or both non-NULL (a length of 0 is an empty list,
+///   whose fan is 1). Only one of them NULL is `VS_ERR_INVALID_CONFIG`; a
+///   NULL list with a length > 0 is `VS_ERR_NULL_ARGUMENT`; more than
+///   `VS_MAX_NDIM` axes is `VS_ERR_INVALID_SHAPE`. The arrays are copied.
+/// * The other arguments, the statuses and `*out` are as in `vs_create`.
+///
+/// # Safety
+/// Each non-NULL axes pointer points to its length of readable `int64_t`;
+/// `seed` and `out` as in `vs_create`.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn vs_create_with_axes(
+    scale: f64,
+    mode: u32,
+    distribution: u32,
+    seed: *const u64,
+    input_axes: *const i64,
+    n_input_axes: usize,
+    output_axes: *const i64,
+    n_output_axes: usize,
+    out: *mut *mut vs_initializer,
+) -> vs_status {
+    ffi_boundary!(c"vs_create", {
+        if let Err(e) = check_ptr(out, "out") {
+            return fail(e);
+        }
+        let build = || -> Result<Initializer, Error> {
+            let seed = if seed.is_null() {
+                None
+            } else {
+                check_ptr(seed, "seed")?;
+                // SAFETY: non-NULL, aligned, readable per the contract.
+                Some(unsafe { *seed })
+            };
+            crate::config::check_scale(scale)?;
+            let mode = mode_from_u32(mode)?;
+            let distribution = distribution_from_u32(distribution)?;
+            // SAFETY: per the contract on the axes pointers.
+            let input = unsafe { axes_arg(input_axes, n_input_axes, "input_axes")? };
+            let output = unsafe { axes_arg(output_axes, n_output_axes, "output_axes")? };
+            let axes = match (input, output) {
+                (None, None) => None,
+                (Some(input), Some(output)) => Some(Axes { input, output }),
+                _ => {
+                    return Err(Error::new(
+                        ErrorKind::InvalidConfig,
+                        "arguments `input_axes` and `output_axes` must both be given or both be NULL; received only one",
+                    ));
+                }
+            };
+            Initializer::new(Config::new(scale, mode, distribution, seed, axes)?)
+        };
+        // SAFETY: `out` checked above.
+        unsafe { store_handle(out, build()) }
+    })
+}
+
+/// Creates an initializer from Keras JSON (NUL-terminated UTF-8).
+///
+/// Accepted forms:
+/// * a config object as Keras 3's `VarianceScaling.get_config()` writes it
+///   (`seed`, `scale`, `mode`, `distribution`, `input_axes`,
+///   `output_axes`); missing keys take Keras's defaults (`scale` 1.0,
+///   `"fan_in"`, `"truncated_normal"`, `seed` null, no axes); an optional
+///   TF1 `"dtype"` must name a floating-point type (`float16`, `half`,
+///   `bfloat16`, `float32`, `float`, `float64`, `double`) and is otherwise
+///   ignored; any other key is `VS_ERR_INVALID_CONFIG`. `seed` is an
+///   integer in [0, 2^64) or null.
+/// * the serialized form `{"class_name": ..., "config": {...}, "module":
+///   ..., "registered_name": ...}` (`module` and `registered_name`
+///   optional) for `VarianceScaling` and the presets `GlorotNormal`,
+///   `GlorotUniform`, `HeNormal`, `HeUniform`, `LecunNormal`,
+///   `LecunUniform` (whose config may hold only `seed`, `input_axes`,
+///   `output_axes`);
+/// * a JSON string naming one of these as Keras does (`"he_normal"`,
+///   `"HeNormal"`, `"variance_scaling"`, ...): defaults, unseeded. Keras's
+///   `"normal"` and `"uniform"` name RandomNormal / RandomUniform and are
+///   rejected.
+///
+/// Returns `VS_OK`; `VS_ERR_NULL_ARGUMENT` (`json` or `out` NULL);
+/// `VS_ERR_INVALID_CONFIG` (not UTF-8, not JSON, unknown key or class,
+/// wrong value type, bad seed, only one of the axes lists);
+/// `VS_ERR_INVALID_SCALE`, `VS_ERR_INVALID_MODE`,
+/// `VS_ERR_INVALID_DISTRIBUTION`, `VS_ERR_INVALID_DTYPE` for those values;
+/// `VS_ERR_INTERNAL`. On error `*out` is NULL. The caller owns the handle
+/// and releases it with `vs_destroy`. `json` is read during the call only.
+/// Thread-safe.
+///
+/// # Safety
+/// `json` is NULL or a NUL-terminated string; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vs_from_config_json(
+    json: *const c_char,
+    out: *mut *mut vs_initializer,
+) -> vs_status {
+    ffi_boundary!(c"vs_from_config_json", {
+        if let Err(e) = check_ptr(out, "out") {
+            return fail(e);
+        }
+        let build = || -> Result<Initializer, Error> {
+            if json.is_null() {
+                return Err(null_arg("json"));
+            }
+            // SAFETY: non-NULL and NUL-terminated per the contract.
+            let bytes = unsafe { CStr::from_ptr(json) };
+            let text = bytes.to_str().map_err(|e| {
+                Error::new(
+                    ErrorKind::InvalidConfig,
+                    format!("argument `json` is not valid UTF-8: {e}"),
+                )
+            })?;
+            Initializer::from_json(text)
+        };
+        // SAFETY: `out` checked above.
+        unsafe { store_handle(out, build()) }
+    })
+}
+
+/// Writes the handle's config as Keras 3.15's `get_config()` JSON: exactly
+/// `{"seed":S,"scale":X,"mode":M,"distribution":D,"input_axes":A,"output_axes":B}`
+/// (compact, in that order; `seed` is null when the handle was created
+/// unseeded; `distribution` is the canonical lower-case name; the axes are
+/// arrays of integers or null). `vs_from_config_json` and Keras's
+/// `VarianceScaling.from_config` accept it as it is.
+///
+/// `*out_len` is always set (when `out_len` is non-NULL and `init` valid)
+/// to the JSON's length in bytes without the NUL. The JSON and a NUL are
+/// written when `buf_len >= *out_len + 1`.
+/// * `buf == NULL && buf_len == 0` is a size query: `VS_OK`, nothing written.
+/// * a buffer too small: `VS_ERR_BUFFER_SIZE`, nothing written to `buf`.
+///
+/// Returns `VS_OK`, `VS_ERR_NULL_ARGUMENT` (`init` or `out_len` NULL, or
+/// `buf` NULL with `buf_len > 0`), `VS_ERR_BUFFER_SIZE`. Thread-safe.
+///
+/// # Safety
+/// `init` is NULL or a live handle; `buf` is NULL or has `buf_len`
+/// writable bytes; `out_len` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vs_get_config_json(
+    init: *const vs_initializer,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> vs_status {
+    ffi_boundary!(c"vs_get_config_json", {
+        // SAFETY: per the contract on `init`.
+        let init = match unsafe { handle(init) } {
+            Ok(i) => i,
+            Err(e) => return fail(e),
+        };
+        if let Err(e) = check_ptr(out_len, "out_len") {
+            return fail(e);
+        }
+        if buf.is_null() && buf_len > 0 {
+            return fail_with(
+                vs_status::VS_ERR_NULL_ARGUMENT,
+                format!("argument `buf` is NULL but buf_len={buf_len}"),
+            );
+        }
+        let json = init.config().to_json();
+        // SAFETY: checked non-NULL and aligned.
+        unsafe { *out_len = json.len() };
+        if buf.is_null() {
+            return vs_status::VS_OK;
+        }
+        if buf_len <= json.len() {
+            return fail_with(
+                vs_status::VS_ERR_BUFFER_SIZE,
+                format!(
+                    "argument `buf_len` = {buf_len} is too small: the config JSON needs {} bytes including the NUL",
+                    json.len() + 1
+                ),
+            );
+        }
+        // SAFETY: buf has buf_len > json.len() writable bytes.
+        unsafe {
+            std::ptr::copy_nonoverlapping(json.as_ptr(), buf.cast::<u8>(), json.len());
+            *buf.add(json.len()) = 0;
+        }
+        vs_status::VS_OK
+    })
+}
+
+/// Writes the handle's 64-bit seed to `*seed`: the configured one, or for an
+/// unseeded handle the one drawn from the OS at creation (pass it to
+/// `vs_create` to reproduce the values).
+///
+/// Returns `VS_OK` or `VS_ERR_NULL_ARGUMENT` (`init` or `seed` NULL).
+/// Thread-safe.
+///
+/// # Safety
+/// `init` is NULL or a live handle; `seed` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vs_get_seed(init: *const vs_initializer, seed: *mut u64) -> vs_status {
+    ffi_boundary!(c"vs_get_seed", {
+        // SAFETY: per the contract on `init`.
+        let init = match unsafe { handle(init) } {
+            Ok(i) => i,
+            Err(e) => return fail(e),
+        };
+        if let Err(e) = check_ptr(seed, "seed") {
+            return fail(e);
+        }
+        // SAFETY: checked non-NULL and aligned.
+        unsafe { *seed = init.seed() };
+        vs_status::VS_OK
+    })
+}
+
+/// Releases a handle. NULL is a no-op. The handle must not be in use by
+/// another thread, and must not be used or destroyed again afterwards.
+///
+/// # Safety
+/// `init` is NULL or a live handle from this library, not used afterwards.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vs_destroy(init: *mut vs_initializer) {
+    if init.is_null() {
+        return;
+    }
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // SAFETY: created by Box::into_raw in store_handle; not used again.
+        drop(unsafe { Box::from_raw(init) });
+    }));
+}
+
+/// The shared body of every fill.
+///
+/// # Safety
+/// Per the fill functions' contracts.
+unsafe fn fill_any<T: Element>(
+    init: *const vs_initializer,
+    shape: *const i64,
+    ndim: usize,
+    offset: Option<u64>,
+    out: *mut T,
+    len: usize,
+) -> vs_status {
+    let run = || -> Result<(), Error> {
+        // SAFETY: per the callers' contracts.
+        let init = unsafe { handle(init)? };
+        let shape = unsafe { shape_arg(shape, ndim)? };
+        init.check(shape, offset, len)?;
+        if len == 0 {
+            // nothing to write; `out` may be NULL
+            return Ok(());
+        }
+        if out.is_null() {
+            return Err(Error::new(
+                ErrorKind::NullArgument,
+                format!(
+                    "argument `out` is NULL but {len} elements of shape {} are to be written",
+                    shape_str(shape)
+                ),
+            ));
+        }
+        check_ptr(out, "out")?;
+        // SAFETY: non-NULL, aligned, `len` writable elements per the contract.
+        let buf = unsafe { std::slice::from_raw_parts_mut(out, len) };
+        match offset {
+            None => init.fill(shape, buf),
+            Some(off) => init.fill_range(shape, off, buf),
+        }
+    };
+    match run() {
+        Ok(()) => vs_status::VS_OK,
+        Err(e) => fail(e),
+    }
+}
+
+/// Fills `out` with a whole tensor of shape `shape[0..ndim]` (row-major,
+/// TensorFlow/Keras layout `(..., in, out)` for the default fan rule) as
+/// IEEE-754 binary32 values.
+///
+/// The values are a pure function of (seed, scale, mode, distribution,
+/// axes, shape): the same bits on every call, thread count and release of
+/// this major version (algorithm `pcg64-block-v1`, see
+/// docs/algorithm.md). Each value is the `vs_fill_f64` value rounded to
+/// nearest-even.
+///
+/// * `shape` may be NULL only when `ndim == 0` (a scalar: 1 element);
+///   `ndim <= VS_MAX_NDIM`. A zero dimension is a valid empty tensor.
+/// * `out_len` must equal the element count; `out` may be NULL only when
+///   that count is 0. `out` must be aligned for its type.
+///
+/// Returns `VS_OK`; `VS_ERR_NULL_ARGUMENT` (`init` NULL, `shape` NULL with
+/// `ndim > 0`, `out` NULL with a count > 0, or a misaligned pointer);
+/// `VS_ERR_INVALID_SHAPE` (negative dimension, `ndim > VS_MAX_NDIM`,
+/// element count or fan beyond `INT64_MAX`, axis out of range);
+/// `VS_ERR_BUFFER_SIZE` (`out_len` is not the element count);
+/// `VS_ERR_INTERNAL`. On error nothing is written to `out`.
+///
+/// Thread-safe; large fills use up to `vs_set_max_threads` threads (fills
+/// below 2 x 131072 elements never start a thread). The library keeps no
+/// pointer after it returns.
+///
+/// # Safety
+/// `init` is NULL or a live handle; `shape` is NULL or has `ndim`
+/// readable elements; `out` is NULL or has `out_len` writable elements.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vs_fill_f32(
+    init: *const vs_initializer,
+    shape: *const i64,
+    ndim: usize,
+    out: *mut f32,
+    out_len: usize,
+) -> vs_status {
+    // SAFETY: forwarded contract.
+    ffi_boundary!(c"vs_fill_f32", {
+        unsafe { fill_any(init, shape, ndim, None, out, out_len) }
+    })
+}
+
+/// As `vs_fill_f32`, with IEEE-754 binary64 output: the stream every other
+/// type is rounded from.
+///
+/// # Safety
+/// As `vs_fill_f32`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vs_fill_f64(
+    init: *const vs_initializer,
+    shape: *const i64,
+    ndim: usize,
+    out: *mut f64,
+    out_len: usize,
+) -> vs_status {
+    // SAFETY: forwarded contract.
+    ffi_boundary!(c"vs_fill_f64", {
+        unsafe { fill_any(init, shape, ndim, None, out, out_len) }
+    })
+}
+
+/// As `vs_fill_f32`, with IEEE-754 binary16 output given as raw bits: each
+/// value is the `vs_fill_f32` value rounded to nearest-even (subnormals
+/// kept, overflow to infinity), as numpy's `astype(float16)` gives.
+///
+/// # Safety
+/// As `vs_fill_f32`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vs_fill_f16(
+    init: *const vs_initializer,
+    shape: *const i64,
+    ndim: usize,
+    out: *mut u16,
+    out_len: usize,
+) -> vs_status {
+    ffi_boundary!(c"vs_fill_f16", {
+        // SAFETY: half::f16 is repr(transparent) over u16; forwarded contract.
+        unsafe { fill_any(init, shape, ndim, None, out.cast::<half::f16>(), out_len) }
+    })
+}
+
+/// As `vs_fill_f32`, with bfloat16 output given as raw bits (the upper 16
+/// bits of a binary32): each value is the `vs_fill_f32` value rounded to
+/// nearest-even.
+///
+/// # Safety
+/// As `vs_fill_f32`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vs_fill_bf16(
+    init: *const vs_initializer,
+    shape: *const i64,
+    ndim: usize,
+    out: *mut u16,
+    out_len: usize,
+) -> vs_status {
+    ffi_boundary!(c"vs_fill_bf16", {
+        // SAFETY: half::bf16 is repr(transparent) over u16; forwarded contract.
+        unsafe { fill_any(init, shape, ndim, None, out.cast::<half::bf16>(), out_len) }
+    })
+}
+
+/// Fills elements `[offset, offset + count)` of the row-major flattened
+/// tensor `shape` into `out[0..count]`, bit-identical to the same elements
+/// of `vs_fill_f32`. Fans come from the whole shape (as TF1's
+/// `partition_info`), so shards of one tensor can be filled separately, in
+/// any order, on any thread. Costs the written elements plus at most one
+/// block (`VS_BLOCK_LEN`) of discarded draws.
+///
+/// `offset + count` must not exceed the element count
+/// (`VS_ERR_BUFFER_SIZE` otherwise, also when the sum overflows); `out`
+/// may be NULL only when `count` is 0. Other arguments, statuses and
+/// threading as `vs_fill_f32`.
+///
+/// # Safety
+/// As `vs_fill_f32`, with `count` writable elements at `out`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vs_fill_range_f32(
+    init: *const vs_initializer,
+    shape: *const i64,
+    ndim: usize,
+    offset: u64,
+    out: *mut f32,
+    count: usize,
+) -> vs_status {
+    ffi_boundary!(c"vs_fill_range_f32", {
+        // SAFETY: forwarded contract.
+        unsafe { fill_any(init, shape, ndim, Some(offset), out, count) }
+    })
+}
+
+/// As `vs_fill_range_f32`, with binary64 output (slices of `vs_fill_f64`).
+///
+/// # Safety
+/// As `vs_fill_range_f32`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vs_fill_range_f64(
+    init: *const vs_initializer,
+    shape: *const i64,
+    ndim: usize,
+    offset: u64,
+    out: *mut f64,
+    count: usize,
+) -> vs_status {
+    ffi_boundary!(c"vs_fill_range_f64", {
+        // SAFETY: forwarded contract.
+        unsafe { fill_any(init, shape, ndim, Some(offset), out, count) }
+    })
+}
+
+/// As `vs_fill_range_f32`, with binary16 bits (slices of `vs_fill_f16`).
+///
+/// # Safety
+/// As `vs_fill_range_f32`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vs_fill_range_f16(
+    init: *const vs_initializer,
+    shape: *const i64,
+    ndim: usize,
+    offset: u64,
+    out: *mut u16,
+    count: usize,
+) -> vs_status {
+    ffi_boundary!(c"vs_fill_range_f16", {
+        // SAFETY: half::f16 is repr(transparent) over u16; forwarded contract.
+        unsafe {
+            fill_any(
+                init,
+                shape,
+                ndim,
+                Some(offset),
+                out.cast::<half::f16>(),
+                count,
+            )
+        }
+    })
+}
+
+/// As `vs_fill_range_f32`, with bfloat16 bits (slices of `vs_fill_bf16`).
+///
+/// # Safety
+/// As `vs_fill_range_f32`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vs_fill_range_bf16(
+    init: *const vs_initializer,
+    shape: *const i64,
+    ndim: usize,
+    offset: u64,
+    out: *mut u16,
+    count: usize,
+) -> vs_status {
+    ffi_boundary!(c"vs_fill_range_bf16", {
+        // SAFETY: half::bf16 is repr(transparent) over u16; forwarded contract.
+        unsafe {
+            fill_any(
+                init,
+                shape,
+                ndim,
+                Some(offset),
+                out.cast::<half::bf16>(),
+                count,
+            )
+        }
+    })
+}
+
+/// Reports what a fill of `shape` would use, without drawing: fans, `n`,
+/// stddev of the underlying normal (0 for uniform) and the largest |value|
+/// (`2 * stddev`, the uniform limit, or `+INFINITY` for untruncated).
+///
+/// Returns `VS_OK`; `VS_ERR_NULL_ARGUMENT` (`init` or `out` NULL, `shape`
+/// NULL with `ndim > 0`); `VS_ERR_INVALID_SHAPE`. `*out` is written only on
+/// success. Thread-safe.
+///
+/// # Safety
+/// `init` is NULL or a live handle; `shape` is NULL or has `ndim` readable
+/// elements; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vs_describe(
+    init: *const vs_initializer,
+    shape: *const i64,
+    ndim: usize,
+    out: *mut vs_params,
+) -> vs_status {
+    ffi_boundary!(c"vs_describe", {
+        let run = || -> Result<vs_params, Error> {
+            // SAFETY: per the contract.
+            let init = unsafe { handle(init)? };
+            let shape = unsafe { shape_arg(shape, ndim)? };
+            check_ptr(out, "out")?;
+            let p = init.describe(shape)?;
+            Ok(vs_params {
+                fan_in: p.fan_in,
+                fan_out: p.fan_out,
+                n: p.n,
+                stddev: p.stddev,
+                limit: p.limit,
+            })
+        };
+        match run() {
+            Ok(p) => {
+                // SAFETY: checked non-NULL and aligned.
+                unsafe { *out = p };
+                vs_status::VS_OK
+            }
+            Err(e) => fail(e),
+        }
+    })
+}
+
+/// The default TensorFlow/Keras fan rule for `shape` (layout `(..., in,
+/// out)`): rank 0 gives (1, 1); rank 1 (d0, d0); rank 2 (d0, d1); higher
+/// ranks multiply the last two by the product of the others.
+///
+/// Returns `VS_OK`; `VS_ERR_NULL_ARGUMENT` (`fan_in` or `fan_out` NULL,
+/// `shape` NULL with `ndim > 0`); `VS_ERR_INVALID_SHAPE` (negative
+/// dimension, `ndim > VS_MAX_NDIM`, a count or fan beyond `INT64_MAX`).
+/// Outputs are written only on success. Thread-safe.
+///
+/// # Safety
+/// `shape` is NULL or has `ndim` readable elements; `fan_in` and
+/// `fan_out` are NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vs_compute_fans(
+    shape: *const i64,
+    ndim: usize,
+    fan_in: *mut i64,
+    fan_out: *mut i64,
+) -> vs_status {
+    ffi_boundary!(c"vs_compute_fans", {
+        let run = || -> Result<(i64, i64), Error> {
+            // SAFETY: per the contract.
+            let shape = unsafe { shape_arg(shape, ndim)? };
+            check_ptr(fan_in, "fan_in")?;
+            check_ptr(fan_out, "fan_out")?;
+            element_count(shape)?;
+            default_fans(shape)
+        };
+        match run() {
+            Ok((i, o)) => {
+                // SAFETY: checked non-NULL and aligned.
+                unsafe {
+                    *fan_in = i;
+                    *fan_out = o;
+                }
+                vs_status::VS_OK
+            }
+            Err(e) => fail(e),
+        }
+    })
+}
+
+/// Caps, process-wide, how many threads one fill may use: 0 = as many as
+/// the machine has cores (the default), 1 = only the calling thread, n = at
+/// most n (and never more than the cores). Never changes the values. Takes
+/// effect for fills that start after it returns; safe to call from any
+/// thread at any time. Always returns `VS_OK`.
+#[unsafe(no_mangle)]
+pub extern "C" fn vs_set_max_threads(n: u32) -> vs_status {
+    parallel::set_max_threads(n);
+    vs_status::VS_OK
+}
+
+/// This thread's last error message: set by the most recent `vs_*` call on
+/// this thread that returned an error, unchanged by successful calls, and
+/// `""` before any error. Never NULL. The text belongs to the library and
+/// stays valid until the next failing call on this thread; copy it to keep
+/// it. Go callers (whose goroutines move between threads) read it in the
+/// same cgo call that failed, or use `vs_status_str`.
+#[unsafe(no_mangle)]
+pub extern "C" fn vs_last_error_message() -> *const c_char {
+    last_error_ptr()
+}
+
+/// A static description of a status number (for example
+/// `"VS_ERR_INVALID_SCALE: scale must be a finite number > 0"`); unknown
+/// numbers give `"unknown vs_status value"`. Never NULL; never freed.
+/// Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn vs_status_str(status: i32) -> *const c_char {
+    status_text(status).as_ptr()
+}
+
+/// The library version, `"MAJOR.MINOR.PATCH"`, equal to the header's
+/// `VS_VERSION_STRING` when header and library match. Static; never NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn vs_version() -> *const c_char {
+    const V: &CStr =
+        match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
+            Ok(v) => v,
+            Err(_) => c"0.0.0",
+        };
+    V.as_ptr()
+}
+
+/// The name and version of the sampling algorithm, `"pcg64-block-v1"`
+/// (docs/algorithm.md). Static; never NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn vs_algorithm() -> *const c_char {
+    c"pcg64-block-v1".as_ptr()
+}

@@ -1,0 +1,138 @@
+//! `vs_status`, the enums that cross the boundary as plain integers, and
+//! the static status texts.
+
+#![allow(non_camel_case_types)]
+
+use std::ffi::CStr;
+
+use crate::config::{Distribution, Mode};
+use crate::error::{Error, ErrorKind};
+
+/// The result of every fallible `vs_*` function. `VS_OK` is 0; every error
+/// has its own number, and `vs_last_error_message()` then tells what was
+/// wrong, naming the argument and the value received.
+///
+/// The numbers are ABI: they never change within a major version.
+#[repr(i32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum vs_status {
+    /// Success.
+    VS_OK = 0,
+    /// A required pointer argument was NULL (or not aligned for its type).
+    VS_ERR_NULL_ARGUMENT = 1,
+    /// `scale` was not a finite number > 0 (NaN and infinity included).
+    VS_ERR_INVALID_SCALE = 2,
+    /// `mode` was not a `vs_mode` value / not exactly `fan_in`, `fan_out`
+    /// or `fan_avg`.
+    VS_ERR_INVALID_MODE = 3,
+    /// `distribution` was not a `vs_distribution` value / not a known name.
+    VS_ERR_INVALID_DISTRIBUTION = 4,
+    /// A config's `dtype` did not name a floating-point type.
+    VS_ERR_INVALID_DTYPE = 5,
+    /// A shape was invalid: a negative dimension, more than `VS_MAX_NDIM`
+    /// dimensions, an element count or fan beyond `INT64_MAX`, or fan axes
+    /// out of range for the shape.
+    VS_ERR_INVALID_SHAPE = 6,
+    /// A length was wrong: `out_len` differs from the element count, a range
+    /// runs past the end, or a string buffer is too small.
+    VS_ERR_BUFFER_SIZE = 7,
+    /// A JSON config was malformed, or had a key or value Keras would reject.
+    VS_ERR_INVALID_CONFIG = 8,
+    /// An internal error (a caught panic, or no OS entropy); should never
+    /// happen. The process may go on; the call had no effect.
+    VS_ERR_INTERNAL = 9,
+}
+
+/// How `n` is derived from the fans; passed as a `uint32_t`.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum vs_mode {
+    /// `n = fan_in`
+    VS_MODE_FAN_IN = 0,
+    /// `n = fan_out`
+    VS_MODE_FAN_OUT = 1,
+    /// `n = (fan_in + fan_out) / 2`, a real-valued mean
+    VS_MODE_FAN_AVG = 2,
+}
+
+/// The distribution values are drawn from; passed as a `uint32_t`.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum vs_distribution {
+    /// Normal with stddev `sqrt(scale / n) / 0.87962566103423978`, values
+    /// with `|x| >= 2 stddev` re-drawn (Keras's `"truncated_normal"`, alias
+    /// `"normal"`).
+    VS_DISTRIBUTION_TRUNCATED_NORMAL = 0,
+    /// Normal with stddev `sqrt(scale / n)` (`"untruncated_normal"`).
+    VS_DISTRIBUTION_UNTRUNCATED_NORMAL = 1,
+    /// Uniform on `[-limit, limit)`, `limit = sqrt(3 * scale / n)`
+    /// (`"uniform"`).
+    VS_DISTRIBUTION_UNIFORM = 2,
+}
+
+impl From<ErrorKind> for vs_status {
+    fn from(kind: ErrorKind) -> vs_status {
+        match kind {
+            ErrorKind::NullArgument => vs_status::VS_ERR_NULL_ARGUMENT,
+            ErrorKind::InvalidScale => vs_status::VS_ERR_INVALID_SCALE,
+            ErrorKind::InvalidMode => vs_status::VS_ERR_INVALID_MODE,
+            ErrorKind::InvalidDistribution => vs_status::VS_ERR_INVALID_DISTRIBUTION,
+            ErrorKind::InvalidDtype => vs_status::VS_ERR_INVALID_DTYPE,
+            ErrorKind::InvalidShape => vs_status::VS_ERR_INVALID_SHAPE,
+            ErrorKind::BufferSize => vs_status::VS_ERR_BUFFER_SIZE,
+            ErrorKind::InvalidConfig => vs_status::VS_ERR_INVALID_CONFIG,
+            ErrorKind::Internal => vs_status::VS_ERR_INTERNAL,
+        }
+    }
+}
+
+/// Maps the C integer to a mode; anything else is an error, never UB.
+pub(crate) fn mode_from_u32(v: u32) -> Result<Mode, Error> {
+    match v {
+        x if x == vs_mode::VS_MODE_FAN_IN as u32 => Ok(Mode::FanIn),
+        x if x == vs_mode::VS_MODE_FAN_OUT as u32 => Ok(Mode::FanOut),
+        x if x == vs_mode::VS_MODE_FAN_AVG as u32 => Ok(Mode::FanAvg),
+        _ => Err(Error::new(
+            ErrorKind::InvalidMode,
+            format!(
+                "argument `mode` must be VS_MODE_FAN_IN (0), VS_MODE_FAN_OUT (1) or VS_MODE_FAN_AVG (2); received: mode={v}"
+            ),
+        )),
+    }
+}
+
+/// Maps the C integer to a distribution; anything else is an error.
+pub(crate) fn distribution_from_u32(v: u32) -> Result<Distribution, Error> {
+    match v {
+        x if x == vs_distribution::VS_DISTRIBUTION_TRUNCATED_NORMAL as u32 => {
+            Ok(Distribution::TruncatedNormal)
+        }
+        x if x == vs_distribution::VS_DISTRIBUTION_UNTRUNCATED_NORMAL as u32 => {
+            Ok(Distribution::UntruncatedNormal)
+        }
+        x if x == vs_distribution::VS_DISTRIBUTION_UNIFORM as u32 => Ok(Distribution::Uniform),
+        _ => Err(Error::new(
+            ErrorKind::InvalidDistribution,
+            format!(
+                "argument `distribution` must be VS_DISTRIBUTION_TRUNCATED_NORMAL (0), VS_DISTRIBUTION_UNTRUNCATED_NORMAL (1) or VS_DISTRIBUTION_UNIFORM (2); received: distribution={v}"
+            ),
+        )),
+    }
+}
+
+/// The static text of a status number; unknown numbers get a text too.
+pub(crate) fn status_text(status: i32) -> &'static CStr {
+    match status {
+        0 => c"VS_OK: success",
+        1 => c"VS_ERR_NULL_ARGUMENT: a required pointer argument was NULL or misaligned",
+        2 => c"VS_ERR_INVALID_SCALE: scale must be a finite number > 0",
+        3 => c"VS_ERR_INVALID_MODE: mode must be fan_in, fan_out or fan_avg",
+        4 => c"VS_ERR_INVALID_DISTRIBUTION: distribution must be truncated_normal (normal), untruncated_normal or uniform",
+        5 => c"VS_ERR_INVALID_DTYPE: dtype must be a floating-point type",
+        6 => c"VS_ERR_INVALID_SHAPE: invalid shape (negative dimension, too many dimensions, overflowing count or fan, or axis out of range)",
+        7 => c"VS_ERR_BUFFER_SIZE: buffer length does not match what the call needs",
+        8 => c"VS_ERR_INVALID_CONFIG: invalid JSON config",
+        9 => c"VS_ERR_INTERNAL: internal error",
+        _ => c"unknown vs_status value",
+    }
+}

@@ -1,0 +1,181 @@
+//! The initializer: a validated [`Config`] plus a resolved 64-bit seed.
+//! Immutable once built, so any number of threads may fill from it at once.
+
+use crate::config::{Config, Distribution, Mode};
+use crate::error::{Error, ErrorKind, err};
+use crate::fans::{axes_fans, default_fans, element_count, shape_str};
+use crate::parallel;
+use crate::sampler::{Element, Sampler};
+
+/// The stddev of a standard normal truncated to `[-2, 2]`; dividing by it
+/// gives the truncated values the variance `scale / n` (TensorFlow/Keras).
+/// (Written with the contract's and Keras's 17 digits; f64 rounds it.)
+#[allow(clippy::excessive_precision)]
+pub const TRUNCATED_NORMAL_STDDEV: f64 = 0.879_625_661_034_239_78;
+
+/// What a fill of a given shape uses, computed without drawing.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Params {
+    /// Fan-in of the shape.
+    pub fan_in: i64,
+    /// Fan-out of the shape.
+    pub fan_out: i64,
+    /// `max(1, fan)` for the mode (real-valued for `fan_avg`).
+    pub n: f64,
+    /// Stddev of the underlying normal; 0 for uniform.
+    pub stddev: f64,
+    /// Largest possible |value|: `2 * stddev` (truncated), the uniform
+    /// limit, or `+inf` (untruncated).
+    pub limit: f64,
+}
+
+/// A VarianceScaling initializer.
+#[derive(Clone, Debug)]
+pub struct Initializer {
+    config: Config,
+    seed: u64,
+}
+
+impl Initializer {
+    /// Builds an initializer; an unseeded config draws its seed from the
+    /// operating system now, once.
+    pub fn new(config: Config) -> Result<Initializer, Error> {
+        let seed = match config.seed() {
+            Some(s) => s,
+            None => getrandom::u64().map_err(|e| {
+                Error::new(
+                    ErrorKind::Internal,
+                    format!(
+                        "the operating system gave no entropy for an unseeded initializer: {e}"
+                    ),
+                )
+            })?,
+        };
+        Ok(Initializer { config, seed })
+    }
+
+    /// Parses any accepted JSON form and builds the initializer.
+    pub fn from_json(text: &str) -> Result<Initializer, Error> {
+        Initializer::new(Config::from_json(text)?)
+    }
+
+    /// The config (its seed is `None` when the handle was created unseeded).
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The seed in use (drawn from the OS when the config had none).
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Fans of `shape` under this initializer's rule (axes or default).
+    pub fn fans(&self, shape: &[i64]) -> Result<(i64, i64), Error> {
+        match self.config.axes() {
+            Some(a) => axes_fans(shape, &a.input, &a.output),
+            None => default_fans(shape),
+        }
+    }
+
+    /// Fans, `n`, stddev and limit for `shape`, without drawing.
+    pub fn describe(&self, shape: &[i64]) -> Result<Params, Error> {
+        let (fan_in, fan_out) = self.fans(shape)?;
+        let fan = match self.config.mode() {
+            Mode::FanIn => fan_in as f64,
+            Mode::FanOut => fan_out as f64,
+            // exact integer sum, then one rounding, as Python's (a + b) / 2.0
+            Mode::FanAvg => (i128::from(fan_in) + i128::from(fan_out)) as f64 / 2.0,
+        };
+        let n = fan.max(1.0);
+        let s = self.config.scale() / n;
+        let (stddev, limit) = match self.config.distribution() {
+            Distribution::TruncatedNormal => {
+                let sd = s.sqrt() / TRUNCATED_NORMAL_STDDEV;
+                (sd, 2.0 * sd)
+            }
+            Distribution::UntruncatedNormal => (s.sqrt(), f64::INFINITY),
+            Distribution::Uniform => (0.0, (3.0 * s).sqrt()),
+        };
+        Ok(Params {
+            fan_in,
+            fan_out,
+            n,
+            stddev,
+            limit,
+        })
+    }
+
+    /// Validates a fill of `len` elements of `shape`, whole (`offset =
+    /// None`, then `len` must be the element count) or a range starting at
+    /// `offset` (then `offset + len` must not pass the element count), and
+    /// returns the sampler it would use.
+    fn plan(&self, shape: &[i64], offset: Option<u64>, len: usize) -> Result<Sampler, Error> {
+        let total = element_count(shape)?;
+        let p = self.describe(shape)?;
+        let len = len as u64;
+        match offset {
+            None if len != total => {
+                return err(
+                    ErrorKind::BufferSize,
+                    format!(
+                        "out_len = {len} but shape {} has {total} elements",
+                        shape_str(shape)
+                    ),
+                );
+            }
+            Some(off) if off.checked_add(len).is_none_or(|end| end > total) => {
+                return err(
+                    ErrorKind::BufferSize,
+                    format!(
+                        "offset = {off} + count = {len} is past the end of shape {} ({total} elements)",
+                        shape_str(shape)
+                    ),
+                );
+            }
+            _ => {}
+        }
+        let factor = match self.config.distribution() {
+            Distribution::Uniform => p.limit,
+            _ => p.stddev,
+        };
+        Ok(Sampler {
+            seed: self.seed,
+            distribution: self.config.distribution(),
+            factor,
+        })
+    }
+
+    /// Checks, without writing anything, what [`fill`](Self::fill)
+    /// (`offset = None`) or [`fill_range`](Self::fill_range) would check
+    /// for an output of `len` elements.
+    pub fn check(&self, shape: &[i64], offset: Option<u64>, len: usize) -> Result<(), Error> {
+        self.plan(shape, offset, len).map(|_| ())
+    }
+
+    /// Fills `out` with the whole tensor `shape` (row-major).
+    ///
+    /// Errors: an invalid shape, or `out.len()` not the element count
+    /// (then `out` is untouched).
+    pub fn fill<T: Element>(&self, shape: &[i64], out: &mut [T]) -> Result<(), Error> {
+        let sampler = self.plan(shape, None, out.len())?;
+        parallel::fill(&sampler, 0, out);
+        Ok(())
+    }
+
+    /// Fills `out` with elements `[offset, offset + out.len())` of the
+    /// tensor `shape`, bit-identical to the same elements of
+    /// [`fill`](Self::fill). Fans come from the whole shape.
+    ///
+    /// Errors: an invalid shape, or a range past the element count (then
+    /// `out` is untouched).
+    pub fn fill_range<T: Element>(
+        &self,
+        shape: &[i64],
+        offset: u64,
+        out: &mut [T],
+    ) -> Result<(), Error> {
+        let sampler = self.plan(shape, Some(offset), out.len())?;
+        parallel::fill(&sampler, offset, out);
+        Ok(())
+    }
+}

@@ -1,0 +1,89 @@
+//! Splitting large fills over threads. The split never changes the values:
+//! each thread fills a block-aligned range with [`Sampler::fill_range`].
+
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use crate::sampler::{BLOCK_LEN, Element, Sampler};
+
+/// Fills smaller than this many elements per thread stay on the calling
+/// thread (starting a thread costs tens of microseconds).
+pub const MIN_ELEMENTS_PER_THREAD: usize = 1 << 17;
+
+static MAX_THREADS: AtomicU32 = AtomicU32::new(0);
+
+/// Sets the process-wide cap: 0 = all cores (the default), 1 = only the
+/// calling thread, n = at most n threads (never more than the cores).
+pub fn set_max_threads(n: u32) {
+    MAX_THREADS.store(n, Ordering::Relaxed);
+}
+
+/// The cap as set by [`set_max_threads`].
+pub fn max_threads() -> u32 {
+    MAX_THREADS.load(Ordering::Relaxed)
+}
+
+fn cores() -> usize {
+    static CORES: OnceLock<usize> = OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+/// How many threads a fill of `len` elements uses under the current cap.
+pub fn threads_for(len: usize) -> usize {
+    let cap = match max_threads() {
+        0 => cores(),
+        n => (n as usize).min(cores()),
+    };
+    cap.min(len / MIN_ELEMENTS_PER_THREAD).max(1)
+}
+
+/// Fills `out` with elements `[start, start + out.len())`, on as many
+/// threads as [`threads_for`] allows.
+pub fn fill<T: Element>(sampler: &Sampler, start: u64, out: &mut [T]) {
+    let threads = threads_for(out.len());
+    if threads <= 1 {
+        sampler.fill_range(start, out);
+        return;
+    }
+    // Cut points on block boundaries of the whole tensor, so no thread
+    // re-draws values another thread draws.
+    let len = out.len() as u64;
+    let mut cuts = Vec::with_capacity(threads + 1);
+    cuts.push(0u64);
+    for k in 1..threads as u64 {
+        let target = start + len * k / threads as u64;
+        let aligned = target.div_ceil(BLOCK_LEN) * BLOCK_LEN;
+        cuts.push((aligned - start).min(len).max(*cuts.last().unwrap_or(&0)));
+    }
+    cuts.push(len);
+
+    let mut failed: Vec<(u64, u64)> = Vec::new();
+    std::thread::scope(|scope| {
+        let mut rest: &mut [T] = out;
+        let mut mine: Option<(u64, &mut [T])> = None;
+        for w in cuts.windows(2) {
+            let (chunk, tail) = rest.split_at_mut((w[1] - w[0]) as usize);
+            rest = tail;
+            let chunk_start = start + w[0];
+            if mine.is_none() {
+                // the calling thread takes the first chunk itself
+                mine = Some((chunk_start, chunk));
+                continue;
+            }
+            let s = *sampler;
+            let spawned = std::thread::Builder::new()
+                .name("vs-fill".into())
+                .spawn_scoped(scope, move || s.fill_range(chunk_start, chunk));
+            if spawned.is_err() {
+                failed.push((w[0], w[1]));
+            }
+        }
+        if let Some((chunk_start, chunk)) = mine {
+            sampler.fill_range(chunk_start, chunk);
+        }
+    });
+    // The OS refused a thread: fill its part here (the values are the same).
+    for (a, b) in failed {
+        sampler.fill_range(start + a, &mut out[a as usize..b as usize]);
+    }
+}
