@@ -53,10 +53,9 @@ fn check_rne(x: f64, bits: u16, decode: fn(u16) -> f64, max_finite_bits: u16, wh
         d <= (above - ax).abs(),
         "{what}: {x} -> {got} but {above} is nearer"
     );
-    if d == (ax - below).abs() && mag != 0 || d == (above - ax).abs() && above.is_finite() {
-        if d != 0.0 {
-            assert_eq!(mag & 1, 0, "{what}: tie at {x} not rounded to even");
-        }
+    let tie = d != 0.0 && (d == (ax - below).abs() || d == (above - ax).abs());
+    if tie {
+        assert_eq!(mag & 1, 0, "{what}: tie at {x} not rounded to even");
     }
     assert!(
         got == 0.0 || (got < 0.0) == (x < 0.0),
