@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs every test of libvariance_scaling: formatting, lints, the Rust unit,
+# statistical, rounding and golden tests, the header check, the C test suite
+# against the shared and the static library (CMake + ctest), and the Python
+# re-implementation and numpy cross-checks. Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (all targets, warnings are errors)"
+cargo clippy --locked --all-targets -- -D warnings
+
+step "rand_distr must take exp/ln from libm, not the platform (no num-traits/std)"
+if cargo tree --locked -e features -i num-traits | grep -q 'num-traits feature "std"'; then
+    echo "error: some crate enables num-traits/std; the stream would depend on the platform libm" >&2
+    exit 1
+fi
+
+step "cargo test (release)"
+cargo test --locked --release
+
+step "header check: include/variance_scaling.h is what cbindgen generates"
+# the builds above regenerated it through build.rs
+if [ -d .git ] || git rev-parse --git-dir >/dev/null 2>&1; then
+    if ! git diff --exit-code -- include/ || [ -n "$(git status --porcelain -- include/)" ]; then
+        echo "error: the committed header differs from the generated one; commit include/variance_scaling.h" >&2
+        exit 1
+    fi
+else
+    echo "not a git checkout: header check skipped" >&2
+fi
+
+step "C test suite (CMake workflow: build, ctest against shared and static library)"
+cmake --workflow --preset default
+
+step "Python: re-implementation from docs/algorithm.md and numpy rounding"
+python3 -m pytest -q tests/python
+
+printf '\nAll tests passed.\n'
