@@ -122,6 +122,22 @@ pub struct Sampler {
 impl Sampler {
     /// Writes elements `[start, start + out.len())` of the flattened tensor.
     pub fn fill_range<T: Element>(&self, start: u64, out: &mut [T]) {
+        // one monomorphized loop per distribution: no branch per element
+        match self.distribution {
+            Distribution::TruncatedNormal => self.fill_with(start, out, |rng| {
+                draw_standard(Distribution::TruncatedNormal, rng)
+            }),
+            Distribution::UntruncatedNormal => self.fill_with(start, out, |rng| {
+                draw_standard(Distribution::UntruncatedNormal, rng)
+            }),
+            Distribution::Uniform => {
+                self.fill_with(start, out, |rng| draw_standard(Distribution::Uniform, rng))
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn fill_with<T: Element>(&self, start: u64, out: &mut [T], draw: impl Fn(&mut Pcg64) -> f64) {
         let mut pos = start;
         let mut rest = out;
         while !rest.is_empty() {
@@ -132,7 +148,7 @@ impl Sampler {
             let n = ((BLOCK_LEN - within) as usize).min(rest.len());
             let (head, tail) = rest.split_at_mut(n);
             for o in head {
-                *o = T::from_f64(draw_standard(self.distribution, &mut rng) * self.factor);
+                *o = T::from_f64(draw(&mut rng) * self.factor);
             }
             rest = tail;
             pos += n as u64;

@@ -244,7 +244,7 @@ pub unsafe extern "C" fn vs_create_with_axes(
     n_output_axes: usize,
     out: *mut *mut vs_initializer,
 ) -> vs_status {
-    ffi_boundary!(c"vs_create", {
+    ffi_boundary!(c"vs_create_with_axes", {
         if let Err(e) = check_ptr(out, "out") {
             return fail(e);
         }
