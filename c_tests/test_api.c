@@ -1,0 +1,311 @@
+/*
+ * test_api.c: the header's constants and enums, version and algorithm
+ * strings, status texts, vs_destroy(NULL), vs_set_max_threads, the default
+ * fan rule (vs_compute_fans, against Keras's compute_fans) and the
+ * parameters vs_describe reports.
+ */
+#include <math.h>
+#include <stdio.h>
+
+#include "check.h"
+#include "util.h"
+
+/* must come first: nothing has failed on this thread yet */
+static void test_last_error_starts_empty(void) {
+  const char *m = vs_last_error_message();
+  CHECK(m != NULL);
+  CHECK_STR_EQ(m, "");
+  /* successful calls leave it alone */
+  CHECK(vs_version() != NULL);
+  CHECK_STR_EQ(vs_last_error_message(), "");
+}
+
+static void test_constants(void) {
+  /* the numbers of the contract are ABI */
+  CHECK(VS_OK == 0);
+  CHECK(VS_ERR_NULL_ARGUMENT == 1);
+  CHECK(VS_ERR_INVALID_SCALE == 2);
+  CHECK(VS_ERR_INVALID_MODE == 3);
+  CHECK(VS_ERR_INVALID_DISTRIBUTION == 4);
+  CHECK(VS_ERR_INVALID_DTYPE == 5);
+  CHECK(VS_ERR_INVALID_SHAPE == 6);
+  CHECK(VS_ERR_BUFFER_SIZE == 7);
+  CHECK(VS_ERR_INVALID_CONFIG == 8);
+  CHECK(VS_ERR_INTERNAL == 9);
+  CHECK(VS_MODE_FAN_IN == 0);
+  CHECK(VS_MODE_FAN_OUT == 1);
+  CHECK(VS_MODE_FAN_AVG == 2);
+  CHECK(VS_DISTRIBUTION_TRUNCATED_NORMAL == 0);
+  CHECK(VS_DISTRIBUTION_UNTRUNCATED_NORMAL == 1);
+  CHECK(VS_DISTRIBUTION_UNIFORM == 2);
+  CHECK(VS_MAX_NDIM == 64);
+  CHECK(VS_BLOCK_LEN == 1024);
+  CHECK(VS_TRUNCATED_NORMAL_STDDEV == 0.87962566103423978);
+  CHECK(sizeof(vs_status) == 4);
+  CHECK(sizeof(vs_mode) == 4);
+  CHECK(sizeof(vs_distribution) == 4);
+  CHECK(sizeof(vs_params) == 2 * sizeof(int64_t) + 3 * sizeof(double));
+}
+
+static void test_version(void) {
+  char buf[64];
+  CHECK(vs_version() != NULL);
+  CHECK_STR_EQ(vs_version(), VS_VERSION_STRING);
+  snprintf(buf, sizeof buf, "%d.%d.%d", VS_VERSION_MAJOR, VS_VERSION_MINOR, VS_VERSION_PATCH);
+  CHECK_STR_EQ(vs_version(), buf);
+  /* Cargo.toml's version, passed by CMake */
+  CHECK_STR_EQ(vs_version(), VS_TEST_CARGO_VERSION);
+  CHECK(VS_ABI_MAJOR == VS_TEST_ABI_MAJOR);
+  CHECK(vs_algorithm() != NULL);
+  CHECK_STR_EQ(vs_algorithm(), "pcg64-block-v1");
+  /* static strings: the same pointer every time */
+  CHECK(vs_version() == vs_version());
+}
+
+static void test_status_str(void) {
+  static const char *const names[10] = {
+      "VS_OK",
+      "VS_ERR_NULL_ARGUMENT",
+      "VS_ERR_INVALID_SCALE",
+      "VS_ERR_INVALID_MODE",
+      "VS_ERR_INVALID_DISTRIBUTION",
+      "VS_ERR_INVALID_DTYPE",
+      "VS_ERR_INVALID_SHAPE",
+      "VS_ERR_BUFFER_SIZE",
+      "VS_ERR_INVALID_CONFIG",
+      "VS_ERR_INTERNAL",
+  };
+  static const int32_t unknown[] = {-1, 10, 11, 100, INT32_MAX, INT32_MIN};
+  int32_t s;
+  size_t i;
+  for (s = 0; s < 10; s++) {
+    const char *t = vs_status_str(s);
+    CHECK(t != NULL);
+    if (t == NULL) continue;
+    /* names the status: "VS_ERR_INVALID_SCALE: ..." starts with its name,
+       and no longer name is a prefix (VS_OK vs VS_ERR_...) */
+    CHECK(strncmp(t, names[s], strlen(names[s])) == 0);
+    CHECK(t[strlen(names[s])] == '\0' || t[strlen(names[s])] == ':' ||
+          t[strlen(names[s])] == ' ');
+  }
+  for (i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
+    const char *t = vs_status_str(unknown[i]);
+    CHECK(t != NULL);
+    if (t == NULL) continue;
+    CHECK(t[0] != '\0');
+    for (s = 0; s < 10; s++) CHECK(strncmp(t, names[s], strlen(names[s])) != 0);
+  }
+  /* no status text call sets or clears the last error */
+  CHECK_STR_EQ(vs_last_error_message(), "");
+}
+
+static void test_destroy_null_and_threads_setting(void) {
+  vs_destroy(NULL);
+  vs_destroy(NULL);
+  CHECK_STATUS(vs_set_max_threads(1), VS_OK);
+  CHECK_STATUS(vs_set_max_threads(2), VS_OK);
+  CHECK_STATUS(vs_set_max_threads(UINT32_MAX), VS_OK);
+  CHECK_STATUS(vs_set_max_threads(0), VS_OK);
+}
+
+/* Keras 3.15.1 compute_fans(shape) for these shapes
+ * (../shared/fixtures/keras/compute_fans.json, default rule) */
+struct fans_case {
+  size_t ndim;
+  int64_t shape[6];
+  int64_t fan_in, fan_out;
+};
+
+static const struct fans_case keras_fans[] = {
+    {0, {0}, 1, 1},
+    {1, {7}, 7, 7},
+    {1, {0}, 0, 0},
+    {2, {3, 4}, 3, 4},
+    {2, {0, 5}, 0, 5},
+    {2, {784, 10}, 784, 10},
+    {4, {3, 3, 16, 32}, 144, 288},
+    {4, {5, 5, 3, 64}, 75, 1600},
+    {4, {1, 1, 256, 512}, 256, 512},
+    {5, {3, 3, 3, 3, 8}, 81, 216},
+    {4, {2, 0, 4, 5}, 0, 0},
+    {6, {1, 2, 3, 4, 5, 6}, 120, 144},
+};
+
+/* and compute_fans(shape, input_axes, output_axes) */
+struct axes_case {
+  size_t ndim;
+  int64_t shape[4];
+  size_t nin;
+  int64_t in[3];
+  size_t nout;
+  int64_t out[3];
+  int64_t fan_in, fan_out;
+};
+
+static const struct axes_case keras_axes_fans[] = {
+    {4, {64, 32, 3, 3}, 3, {1, 2, 3}, 3, {0, 2, 3}, 288, 576},
+    {3, {8, 4, 16}, 1, {-2}, 1, {-1}, 4, 16},
+};
+
+static void test_compute_fans(void) {
+  size_t i;
+  int64_t fi, fo;
+  for (i = 0; i < sizeof keras_fans / sizeof keras_fans[0]; i++) {
+    const struct fans_case *c = &keras_fans[i];
+    fi = fo = -7;
+    CHECK_STATUS(vs_compute_fans(c->shape, c->ndim, &fi, &fo), VS_OK);
+    CHECK(fi == c->fan_in);
+    CHECK(fo == c->fan_out);
+    if (fi != c->fan_in || fo != c->fan_out)
+      fprintf(stderr, "    case %lu: got (%lld, %lld), Keras (%lld, %lld)\n", (unsigned long)i,
+              (long long)fi, (long long)fo, (long long)c->fan_in, (long long)c->fan_out);
+  }
+  /* a scalar may pass shape NULL */
+  fi = fo = -7;
+  CHECK_STATUS(vs_compute_fans(NULL, 0, &fi, &fo), VS_OK);
+  CHECK(fi == 1 && fo == 1);
+  /* the largest counts still fit */
+  {
+    const int64_t big[2] = {INT64_MAX, 1};
+    const int64_t big4[4] = {1, 1, INT64_MAX, 1};
+    CHECK_STATUS(vs_compute_fans(big, 2, &fi, &fo), VS_OK);
+    CHECK(fi == INT64_MAX && fo == 1);
+    CHECK_STATUS(vs_compute_fans(big4, 4, &fi, &fo), VS_OK);
+    CHECK(fi == INT64_MAX && fo == 1);
+  }
+  /* VS_MAX_NDIM dimensions are accepted */
+  {
+    int64_t ones[VS_MAX_NDIM];
+    for (i = 0; i < VS_MAX_NDIM; i++) ones[i] = 1;
+    ones[VS_MAX_NDIM - 2] = 3;
+    ones[VS_MAX_NDIM - 1] = 5;
+    ones[0] = 2;
+    CHECK_STATUS(vs_compute_fans(ones, VS_MAX_NDIM, &fi, &fo), VS_OK);
+    CHECK(fi == 6 && fo == 10);
+  }
+}
+
+static int close_rel(double a, double b, double rel) {
+  if (a == b) return 1;
+  return fabs(a - b) <= rel * fabs(b);
+}
+
+/* vs_describe for a handle made with vs_create */
+static void check_describe(double scale, uint32_t mode, uint32_t dist, const int64_t *shape,
+                           size_t ndim, int64_t fan_in, int64_t fan_out, double n) {
+  vs_initializer *h = NULL;
+  vs_params p;
+  const uint64_t seed = 1;
+  double s, sd, lim;
+  CHECK_STATUS(vs_create(scale, mode, dist, &seed, &h), VS_OK);
+  if (h == NULL) return;
+  memset(&p, 0, sizeof p);
+  CHECK_STATUS(vs_describe(h, shape, ndim, &p), VS_OK);
+  CHECK(p.fan_in == fan_in);
+  CHECK(p.fan_out == fan_out);
+  CHECK(p.n == n);
+  s = scale / n;
+  if (dist == VS_DISTRIBUTION_TRUNCATED_NORMAL) {
+    sd = sqrt(s) / 0.87962566103423978;
+    lim = 2.0 * sd;
+  } else if (dist == VS_DISTRIBUTION_UNTRUNCATED_NORMAL) {
+    sd = sqrt(s);
+    lim = INFINITY;
+  } else {
+    sd = 0.0;
+    lim = sqrt(3.0 * scale / n);
+  }
+  CHECK(close_rel(p.stddev, sd, 4e-16));
+  if (isinf(lim)) {
+    CHECK(isinf(p.limit) && p.limit > 0);
+  } else {
+    CHECK(close_rel(p.limit, lim, 4e-16));
+  }
+  vs_destroy(h);
+}
+
+static void test_describe(void) {
+  const int64_t conv[4] = {3, 3, 64, 64};
+  const int64_t dense34[2] = {3, 4};
+  const int64_t empty05[2] = {0, 5};
+  const int64_t vec0[1] = {0};
+  const int64_t empty4[4] = {2, 0, 4, 5};
+  const int64_t odd[2] = {1000, 1049};
+  vs_initializer *h = NULL;
+  vs_params p;
+  const uint64_t seed = 1;
+
+  /* HeNormal on a 3x3 conv with 64 in and 64 out channels */
+  check_describe(2.0, VS_MODE_FAN_IN, VS_DISTRIBUTION_TRUNCATED_NORMAL, conv, 4, 576, 576, 576);
+  {
+    CHECK_STATUS(vs_create(2.0, VS_MODE_FAN_IN, VS_DISTRIBUTION_TRUNCATED_NORMAL, &seed, &h),
+                 VS_OK);
+    CHECK_STATUS(vs_describe(h, conv, 4, &p), VS_OK);
+    CHECK(close_rel(p.stddev, sqrt(2.0 / 576.0) / 0.87962566103423978, 4e-16));
+    CHECK(close_rel(p.limit, 2.0 * sqrt(2.0 / 576.0) / 0.87962566103423978, 4e-16));
+    vs_destroy(h);
+    h = NULL;
+  }
+  /* every mode and distribution */
+  check_describe(1.0, VS_MODE_FAN_OUT, VS_DISTRIBUTION_TRUNCATED_NORMAL, conv, 4, 576, 576, 576);
+  check_describe(2.0, VS_MODE_FAN_IN, VS_DISTRIBUTION_UNIFORM, dense34, 2, 3, 4, 3.0);
+  check_describe(2.0, VS_MODE_FAN_OUT, VS_DISTRIBUTION_UNIFORM, dense34, 2, 3, 4, 4.0);
+  /* fan_avg is a real-valued mean */
+  check_describe(1.0, VS_MODE_FAN_AVG, VS_DISTRIBUTION_UNIFORM, dense34, 2, 3, 4, 3.5);
+  check_describe(1.0, VS_MODE_FAN_AVG, VS_DISTRIBUTION_UNTRUNCATED_NORMAL, dense34, 2, 3, 4, 3.5);
+  check_describe(0.5, VS_MODE_FAN_AVG, VS_DISTRIBUTION_TRUNCATED_NORMAL, odd, 2, 1000, 1049,
+                 1024.5);
+  check_describe(1.0, VS_MODE_FAN_AVG, VS_DISTRIBUTION_UNIFORM, empty05, 2, 0, 5, 2.5);
+  /* n = max(1, fan) */
+  check_describe(1.0, VS_MODE_FAN_IN, VS_DISTRIBUTION_UNIFORM, empty05, 2, 0, 5, 1.0);
+  check_describe(3.0, VS_MODE_FAN_IN, VS_DISTRIBUTION_UNIFORM, vec0, 1, 0, 0, 1.0);
+  check_describe(3.0, VS_MODE_FAN_AVG, VS_DISTRIBUTION_TRUNCATED_NORMAL, empty4, 4, 0, 0, 1.0);
+  check_describe(3.0, VS_MODE_FAN_OUT, VS_DISTRIBUTION_UNTRUNCATED_NORMAL, NULL, 0, 1, 1, 1.0);
+
+  /* explicit axes (Keras 3.15), including negative axes and empty lists */
+  {
+    size_t i;
+    for (i = 0; i < sizeof keras_axes_fans / sizeof keras_axes_fans[0]; i++) {
+      const struct axes_case *c = &keras_axes_fans[i];
+      h = NULL;
+      CHECK_STATUS(vs_create_with_axes(1.0, VS_MODE_FAN_AVG, VS_DISTRIBUTION_UNIFORM, &seed,
+                                       c->in, c->nin, c->out, c->nout, &h),
+                   VS_OK);
+      memset(&p, 0, sizeof p);
+      CHECK_STATUS(vs_describe(h, c->shape, c->ndim, &p), VS_OK);
+      CHECK(p.fan_in == c->fan_in);
+      CHECK(p.fan_out == c->fan_out);
+      CHECK(p.n == (double)(c->fan_in + c->fan_out) / 2.0);
+      CHECK(close_rel(p.limit, sqrt(3.0 / p.n), 4e-16));
+      CHECK(p.stddev == 0.0);
+      vs_destroy(h);
+    }
+  }
+  {
+    const int64_t none[1] = {0};
+    const int64_t shape[3] = {8, 4, 16};
+    h = NULL;
+    CHECK_STATUS(vs_create_with_axes(1.0, VS_MODE_FAN_IN, VS_DISTRIBUTION_TRUNCATED_NORMAL,
+                                     &seed, none, 0, none, 0, &h),
+                 VS_OK);
+    CHECK_STATUS(vs_describe(h, shape, 3, &p), VS_OK);
+    CHECK(p.fan_in == 1 && p.fan_out == 1 && p.n == 1.0);
+    /* axes resolve against the shape: rank 0 has no axis 0 */
+    CHECK_STATUS(vs_describe(h, NULL, 0, &p), VS_OK);
+    CHECK(p.fan_in == 1 && p.fan_out == 1);
+    vs_destroy(h);
+  }
+}
+
+int main(void) {
+  test_last_error_starts_empty();
+  test_constants();
+  test_version();
+  test_status_str();
+  test_destroy_null_and_threads_setting();
+  test_compute_fans();
+  test_describe();
+  printf("linkage: %s, library %s, algorithm %s\n", VS_TEST_LINKAGE, vs_version(),
+         vs_algorithm());
+  return check_finish("api_" VS_TEST_LINKAGE);
+}

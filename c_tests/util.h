@@ -1,0 +1,121 @@
+/*
+ * util.h: helpers shared by the C tests (C99): sentinel-filled buffers,
+ * the four output types behind one interface, reading files.
+ */
+#ifndef VS_C_TESTS_UTIL_H
+#define VS_C_TESTS_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "variance_scaling.h"
+
+/* The byte every sentinel-filled buffer holds before a call that must not
+ * write it. 0xA5A5... is no value a fill of these tests gives. */
+#define SENTINEL_BYTE 0xA5
+
+static inline void sentinel_fill(void *p, size_t bytes) {
+  memset(p, SENTINEL_BYTE, bytes);
+}
+
+/* 1 when every byte of p[0..bytes) still holds the sentinel */
+static inline int sentinel_intact(const void *p, size_t bytes) {
+  const unsigned char *c = (const unsigned char *)p;
+  size_t i;
+  for (i = 0; i < bytes; i++) {
+    if (c[i] != SENTINEL_BYTE) return 0;
+  }
+  return 1;
+}
+
+/* The four output types, so one test loop covers every fill function. */
+typedef enum { T_F32 = 0, T_F64 = 1, T_F16 = 2, T_BF16 = 3, T_COUNT = 4 } vtype;
+
+static inline const char *vtype_name(vtype t) {
+  switch (t) {
+    case T_F32: return "f32";
+    case T_F64: return "f64";
+    case T_F16: return "f16";
+    case T_BF16: return "bf16";
+    default: return "?";
+  }
+}
+
+static inline size_t vtype_size(vtype t) {
+  switch (t) {
+    case T_F32: return sizeof(float);
+    case T_F64: return sizeof(double);
+    default: return sizeof(uint16_t);
+  }
+}
+
+/* vs_fill_<t> */
+static inline vs_status fill_t(vtype t, const vs_initializer *h, const int64_t *shape,
+                               size_t ndim, void *out, size_t len) {
+  switch (t) {
+    case T_F32: return vs_fill_f32(h, shape, ndim, (float *)out, len);
+    case T_F64: return vs_fill_f64(h, shape, ndim, (double *)out, len);
+    case T_F16: return vs_fill_f16(h, shape, ndim, (uint16_t *)out, len);
+    default: return vs_fill_bf16(h, shape, ndim, (uint16_t *)out, len);
+  }
+}
+
+/* vs_fill_range_<t> */
+static inline vs_status fill_range_t(vtype t, const vs_initializer *h, const int64_t *shape,
+                                     size_t ndim, uint64_t offset, void *out, size_t count) {
+  switch (t) {
+    case T_F32: return vs_fill_range_f32(h, shape, ndim, offset, (float *)out, count);
+    case T_F64: return vs_fill_range_f64(h, shape, ndim, offset, (double *)out, count);
+    case T_F16: return vs_fill_range_f16(h, shape, ndim, offset, (uint16_t *)out, count);
+    default: return vs_fill_range_bf16(h, shape, ndim, offset, (uint16_t *)out, count);
+  }
+}
+
+/* malloc that never returns NULL (a test cannot go on without memory) */
+static inline void *xmalloc(size_t bytes) {
+  void *p = malloc(bytes ? bytes : 1);
+  if (p == NULL) {
+    fprintf(stderr, "out of memory (%lu bytes)\n", (unsigned long)bytes);
+    exit(2);
+  }
+  return p;
+}
+
+/* The whole file as a NUL-terminated string (caller frees), or NULL. */
+static inline char *read_file(const char *path) {
+  FILE *f = fopen(path, "rb");
+  char *buf;
+  long n;
+  if (f == NULL) return NULL;
+  if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
+    fclose(f);
+    return NULL;
+  }
+  buf = (char *)xmalloc((size_t)n + 1);
+  if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
+    free(buf);
+    fclose(f);
+    return NULL;
+  }
+  buf[n] = '\0';
+  fclose(f);
+  return buf;
+}
+
+/* The bit pattern of a double / float */
+static inline uint64_t f64_bits(double d) {
+  uint64_t u;
+  memcpy(&u, &d, sizeof u);
+  return u;
+}
+
+static inline uint32_t f32_bits(float f) {
+  uint32_t u;
+  memcpy(&u, &f, sizeof u);
+  return u;
+}
+
+#endif /* VS_C_TESTS_UTIL_H */
