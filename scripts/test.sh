@@ -38,6 +38,7 @@ step "C test suite (CMake workflow: build, ctest against shared and static libra
 cmake --workflow --preset default
 
 step "Python: re-implementation from docs/algorithm.md and numpy rounding"
+cargo build --locked --release --lib
 python3 -m pytest -q tests/python
 
 printf '\nAll tests passed.\n'
