@@ -40,13 +40,19 @@ static inline void check_(int ok, const char *file, int line, const char *expr) 
   if (!ok) check_fail_(file, line, expr);
 }
 
-/* Sets this thread's last error to a message that names none of the
- * arguments tests look for, so a later check can tell that the call under
- * test wrote its own message. */
-static inline void check_reset_error_(void) {
+/* Sets this thread's last error to a message that does not contain
+ * `needle` (NULL: any), so a later check can tell that the call under test
+ * wrote its own message. Two candidate messages, so that every needle is
+ * missing from at least one of them. */
+static inline void check_reset_error_(const char *needle) {
   vs_initializer *h = NULL;
   (void)vs_from_config_json("{\"class_name\":\"CheckResetMarker\",\"config\":{}}", &h);
   vs_destroy(h);
+  if (needle != NULL && strstr(vs_last_error_message(), needle) != NULL) {
+    h = NULL;
+    (void)vs_create(-1.0, 0, 0, NULL, &h);
+    vs_destroy(h);
+  }
   strncpy(check_reset_message_, vs_last_error_message(), sizeof check_reset_message_ - 1);
   check_reset_message_[sizeof check_reset_message_ - 1] = '\0';
 }
@@ -117,7 +123,7 @@ static inline void check_contains_(const char *hay, const char *needle, const ch
 #define CHECK_ERR(call, expected, needle)                                               \
   do {                                                                                  \
     int32_t check_got_;                                                                 \
-    check_reset_error_();                                                               \
+    check_reset_error_(needle);                                                         \
     check_got_ = (int32_t)(call);                                                       \
     check_err_(check_got_, (int32_t)(expected), (needle), __FILE__, __LINE__,           \
                #call " == " #expected);                                                 \
