@@ -31,8 +31,8 @@ static char check_reset_message_[1024];
 
 static inline void check_fail_(const char *file, int line, const char *what) {
   check_failures_++;
-  fprintf(stderr, "%s:%d: CHECK failed: %s\n    last error message: \"%s\"\n", file, line,
-          what, vs_last_error_message());
+  fprintf(stderr, "%s:%d: CHECK failed: %s\n    (this thread's last error, maybe older: \"%s\")\n",
+          file, line, what, vs_last_error_message());
 }
 
 static inline void check_(int ok, const char *file, int line, const char *expr) {
