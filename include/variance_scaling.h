@@ -33,6 +33,12 @@
 
 
 /**
+ * The most axes an `input_axes` / `output_axes` list may hold (the most
+ * dimensions a shape may have, `VS_MAX_NDIM`).
+ */
+#define MAX_AXES 64
+
+/**
  * The largest `ndim` any function accepts (as numpy's `NPY_MAXDIMS`). A
  * larger `ndim` is `VS_ERR_INVALID_SHAPE`; this bounds how far the library
  * ever reads through a `shape` pointer.
@@ -101,7 +107,9 @@ enum vs_status
    */
   VS_ERR_BUFFER_SIZE = 7,
   /**
-   * A JSON config was malformed, or had a key or value Keras would reject.
+   * A JSON config was malformed, or had a key or value Keras would
+   * reject; or fan axes were given inconsistently (only one list, more
+   * than `VS_MAX_NDIM` axes).
    */
   VS_ERR_INVALID_CONFIG = 8,
   /**
@@ -267,8 +275,9 @@ vs_status vs_create(double scale,
  * * `input_axes` / `output_axes`: both NULL (with lengths 0) for the
  *   default fan rule, or both non-NULL (a length of 0 is an empty list,
  *   whose fan is 1). Only one of them NULL is `VS_ERR_INVALID_CONFIG`; a
- *   NULL list with a length > 0 is `VS_ERR_NULL_ARGUMENT`; more than
- *   `VS_MAX_NDIM` axes is `VS_ERR_INVALID_SHAPE`. The arrays are copied.
+ *   NULL list with a length > 0 is `VS_ERR_NULL_ARGUMENT`; a list of more
+ *   than `VS_MAX_NDIM` axes is `VS_ERR_INVALID_CONFIG` (as in JSON). The
+ *   arrays are copied.
  * * The other arguments, the statuses and `*out` are as in `vs_create`.
  *
  * # Safety
@@ -309,10 +318,13 @@ vs_status vs_create_with_axes(double scale,
  *   rejected.
  *
  * Returns `VS_OK`; `VS_ERR_NULL_ARGUMENT` (`json` or `out` NULL);
- * `VS_ERR_INVALID_CONFIG` (not UTF-8, not JSON, unknown key or class,
- * wrong value type, bad seed, only one of the axes lists);
+ * `VS_ERR_INVALID_CONFIG` (not UTF-8, not JSON, a number JSON cannot
+ * represent such as `1e999`, unknown key or class, a wrong value type for
+ * `seed`, the axes, `class_name`, `config`, `module` or `registered_name`,
+ * a bad seed, only one of the axes lists, more than `VS_MAX_NDIM` axes);
  * `VS_ERR_INVALID_SCALE`, `VS_ERR_INVALID_MODE`,
- * `VS_ERR_INVALID_DISTRIBUTION`, `VS_ERR_INVALID_DTYPE` for those values;
+ * `VS_ERR_INVALID_DISTRIBUTION`, `VS_ERR_INVALID_DTYPE` for a wrong value
+ * or value type of `scale`, `mode`, `distribution`, `dtype`;
  * `VS_ERR_INTERNAL`. On error `*out` is NULL. The caller owns the handle
  * and releases it with `vs_destroy`. `json` is read during the call only.
  * Thread-safe.
@@ -330,8 +342,9 @@ vs_status vs_from_config_json(const char *json, vs_initializer **out);
  * arrays of integers or null). `vs_from_config_json` and Keras's
  * `VarianceScaling.from_config` accept it as it is.
  *
- * `*out_len` is always set (when `out_len` is non-NULL and `init` valid)
- * to the JSON's length in bytes without the NUL. The JSON and a NUL are
+ * `*out_len` is always set (whenever `init` and `out_len` are non-NULL,
+ * also when the call then fails) to the JSON's length in bytes without the
+ * NUL. The JSON and a NUL are
  * written when `buf_len >= *out_len + 1`.
  * * `buf == NULL && buf_len == 0` is a size query: `VS_OK`, nothing written.
  * * a buffer too small: `VS_ERR_BUFFER_SIZE`, nothing written to `buf`.
@@ -391,7 +404,9 @@ void vs_destroy(vs_initializer *init);
  * `VS_ERR_INVALID_SHAPE` (negative dimension, `ndim > VS_MAX_NDIM`,
  * element count or fan beyond `INT64_MAX`, axis out of range);
  * `VS_ERR_BUFFER_SIZE` (`out_len` is not the element count);
- * `VS_ERR_INTERNAL`. On error nothing is written to `out`.
+ * `VS_ERR_INVALID_SCALE` (uniform only: `scale` so close to `DBL_MAX`
+ * that `sqrt(3 * scale / n)` overflows); `VS_ERR_INTERNAL`. On error
+ * nothing is written to `out`.
  *
  * Thread-safe; large fills use up to `vs_set_max_threads` threads (fills
  * below 2 x 131072 elements never start a thread). The library keeps no

@@ -145,8 +145,28 @@ fn fmt_f64(v: f64) -> String {
 }
 
 /// A string as a JSON literal, for messages (shows quotes and escapes).
+/// Long (possibly hostile) strings are cut to keep messages short.
 fn json_str(s: &str) -> String {
-    Value::String(s.to_owned()).to_string()
+    truncate(&Value::String(s.to_owned()).to_string())
+}
+
+/// The most axes an `input_axes` / `output_axes` list may hold (the most
+/// dimensions a shape may have, `VS_MAX_NDIM`).
+pub const MAX_AXES: usize = 64;
+
+fn check_axes(axes: &Axes) -> Result<(), Error> {
+    for (list, name) in [(&axes.input, "input_axes"), (&axes.output, "output_axes")] {
+        if list.len() > MAX_AXES {
+            return err(
+                ErrorKind::InvalidConfig,
+                format!(
+                    "`{name}` may list at most {MAX_AXES} axes; received {} axes",
+                    list.len()
+                ),
+            );
+        }
+    }
+    Ok(())
 }
 
 /// The six Keras presets that are VarianceScaling with fixed arguments.
@@ -237,6 +257,9 @@ impl Config {
         axes: Option<Axes>,
     ) -> Result<Config, Error> {
         check_scale(scale)?;
+        if let Some(a) = &axes {
+            check_axes(a)?;
+        }
         Ok(Config {
             scale,
             mode,
@@ -624,6 +647,32 @@ mod tests {
     }
 
     #[test]
+    fn scale_survives_a_json_round_trip_bit_for_bit() {
+        // serde_json's default float parser can be 1 ulp off; the
+        // float_roundtrip feature makes it exact
+        for scale in [9.052225290942383, 7.4365855480438405, 1.25e-300, 0.1, 1e300] {
+            let c = Config::new(scale, Mode::FanIn, Distribution::Uniform, Some(1), None).unwrap();
+            let back = Config::from_json(&c.to_json()).unwrap();
+            assert_eq!(back.scale().to_bits(), scale.to_bits(), "{scale}");
+        }
+    }
+
+    #[test]
+    fn hostile_strings_give_short_messages() {
+        let long = "x".repeat(1 << 20);
+        for json in [
+            format!(r#"{{"mode":"{long}"}}"#),
+            format!(r#"{{"distribution":"{long}"}}"#),
+            format!(r#"{{"dtype":"{long}"}}"#),
+            format!(r#"{{"{long}":1}}"#),
+            format!(r#""{long}""#),
+        ] {
+            let e = Config::from_json(&json).unwrap_err();
+            assert!(e.message().len() < 1000, "{} bytes", e.message().len());
+        }
+    }
+
+    #[test]
     fn scale_must_be_finite_positive() {
         for bad in [0.0, -1.0, f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -0.0] {
             let e = check_scale(bad).unwrap_err();
@@ -765,6 +814,11 @@ mod tests {
             ),
             ("[1,2]", ErrorKind::InvalidConfig, "[1,2]"),
             ("{", ErrorKind::InvalidConfig, "not valid JSON"),
+            (
+                r#"{"input_axes":[0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0],"output_axes":[0]}"#,
+                ErrorKind::InvalidConfig,
+                "at most 64 axes; received 65",
+            ),
         ];
         for (json, kind, needle) in cases {
             let e = Config::from_json(json).unwrap_err();

@@ -138,6 +138,17 @@ impl Initializer {
             Distribution::Uniform => p.limit,
             _ => p.stddev,
         };
+        if !factor.is_finite() {
+            // only sqrt(3 * scale / n) can overflow, for scale near DBL_MAX
+            return err(
+                ErrorKind::InvalidScale,
+                format!(
+                    "scale={:?} is too large for shape {}: the uniform limit sqrt(3 * scale / n) overflows",
+                    self.config.scale(),
+                    shape_str(shape)
+                ),
+            );
+        }
         Ok(Sampler {
             seed: self.seed,
             distribution: self.config.distribution(),
@@ -177,5 +188,54 @@ impl Initializer {
         let sampler = self.plan(shape, Some(offset), out.len())?;
         parallel::fill(&sampler, offset, out);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn make(scale: f64, dist: Distribution) -> Initializer {
+        Initializer::new(Config::new(scale, Mode::FanIn, dist, Some(1), None).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn overflowing_uniform_limit_is_an_error_and_writes_nothing() {
+        let init = make(f64::MAX, Distribution::Uniform);
+        let mut out = [7.0f32; 2];
+        let e = init.fill(&[2], &mut out).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidScale);
+        assert!(e.message().contains("scale="), "{}", e.message());
+        assert_eq!(out, [7.0; 2]);
+        // the normals stay finite at the largest scale
+        for d in [
+            Distribution::TruncatedNormal,
+            Distribution::UntruncatedNormal,
+        ] {
+            let mut v = [0f64; 8];
+            make(f64::MAX, d).fill(&[8], &mut v).unwrap();
+            assert!(v.iter().all(|x| x.is_finite()));
+        }
+    }
+
+    #[test]
+    fn wrong_lengths_are_errors() {
+        let init = make(1.0, Distribution::Uniform);
+        let mut out = [0f32; 5];
+        assert_eq!(
+            init.fill(&[2, 3], &mut out).unwrap_err().kind(),
+            ErrorKind::BufferSize
+        );
+        assert_eq!(
+            init.fill_range(&[2, 3], u64::MAX, &mut out)
+                .unwrap_err()
+                .kind(),
+            ErrorKind::BufferSize
+        );
+        assert_eq!(
+            init.fill_range(&[2, 3], 2, &mut out).unwrap_err().kind(),
+            ErrorKind::BufferSize
+        );
+        assert!(init.fill_range(&[2, 3], 1, &mut out).is_ok());
     }
 }

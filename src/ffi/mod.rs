@@ -138,10 +138,13 @@ unsafe fn axes_arg(p: *const i64, n: usize, name: &str) -> Result<Option<Vec<i64
         }
         return Ok(None);
     }
-    if n > VS_MAX_NDIM {
+    if n > crate::config::MAX_AXES {
         return Err(Error::new(
-            ErrorKind::InvalidShape,
-            format!("{name} may list at most {VS_MAX_NDIM} axes; received: {n}"),
+            ErrorKind::InvalidConfig,
+            format!(
+                "argument `{name}` may list at most {} axes; received: {name} length {n}",
+                crate::config::MAX_AXES
+            ),
         ));
     }
     check_ptr(p, name)?;
@@ -224,8 +227,9 @@ pub unsafe extern "C" fn vs_create(
 /// * `input_axes` / `output_axes`: both NULL (with lengths 0) for the
 ///   default fan rule, or both non-NULL (a length of 0 is an empty list,
 ///   whose fan is 1). Only one of them NULL is `VS_ERR_INVALID_CONFIG`; a
-///   NULL list with a length > 0 is `VS_ERR_NULL_ARGUMENT`; more than
-///   `VS_MAX_NDIM` axes is `VS_ERR_INVALID_SHAPE`. The arrays are copied.
+///   NULL list with a length > 0 is `VS_ERR_NULL_ARGUMENT`; a list of more
+///   than `VS_MAX_NDIM` axes is `VS_ERR_INVALID_CONFIG` (as in JSON). The
+///   arrays are copied.
 /// * The other arguments, the statuses and `*out` are as in `vs_create`.
 ///
 /// # Safety
@@ -302,10 +306,13 @@ pub unsafe extern "C" fn vs_create_with_axes(
 ///   rejected.
 ///
 /// Returns `VS_OK`; `VS_ERR_NULL_ARGUMENT` (`json` or `out` NULL);
-/// `VS_ERR_INVALID_CONFIG` (not UTF-8, not JSON, unknown key or class,
-/// wrong value type, bad seed, only one of the axes lists);
+/// `VS_ERR_INVALID_CONFIG` (not UTF-8, not JSON, a number JSON cannot
+/// represent such as `1e999`, unknown key or class, a wrong value type for
+/// `seed`, the axes, `class_name`, `config`, `module` or `registered_name`,
+/// a bad seed, only one of the axes lists, more than `VS_MAX_NDIM` axes);
 /// `VS_ERR_INVALID_SCALE`, `VS_ERR_INVALID_MODE`,
-/// `VS_ERR_INVALID_DISTRIBUTION`, `VS_ERR_INVALID_DTYPE` for those values;
+/// `VS_ERR_INVALID_DISTRIBUTION`, `VS_ERR_INVALID_DTYPE` for a wrong value
+/// or value type of `scale`, `mode`, `distribution`, `dtype`;
 /// `VS_ERR_INTERNAL`. On error `*out` is NULL. The caller owns the handle
 /// and releases it with `vs_destroy`. `json` is read during the call only.
 /// Thread-safe.
@@ -347,8 +354,9 @@ pub unsafe extern "C" fn vs_from_config_json(
 /// arrays of integers or null). `vs_from_config_json` and Keras's
 /// `VarianceScaling.from_config` accept it as it is.
 ///
-/// `*out_len` is always set (when `out_len` is non-NULL and `init` valid)
-/// to the JSON's length in bytes without the NUL. The JSON and a NUL are
+/// `*out_len` is always set (whenever `init` and `out_len` are non-NULL,
+/// also when the call then fails) to the JSON's length in bytes without the
+/// NUL. The JSON and a NUL are
 /// written when `buf_len >= *out_len + 1`.
 /// * `buf == NULL && buf_len == 0` is a size query: `VS_OK`, nothing written.
 /// * a buffer too small: `VS_ERR_BUFFER_SIZE`, nothing written to `buf`.
@@ -375,16 +383,16 @@ pub unsafe extern "C" fn vs_get_config_json(
         if let Err(e) = check_ptr(out_len, "out_len") {
             return fail(e);
         }
-        if buf.is_null() && buf_len > 0 {
-            return fail_with(
-                vs_status::VS_ERR_NULL_ARGUMENT,
-                format!("argument `buf` is NULL but buf_len={buf_len}"),
-            );
-        }
         let json = init.config().to_json();
         // SAFETY: checked non-NULL and aligned.
         unsafe { *out_len = json.len() };
         if buf.is_null() {
+            if buf_len > 0 {
+                return fail_with(
+                    vs_status::VS_ERR_NULL_ARGUMENT,
+                    format!("argument `buf` is NULL but buf_len={buf_len}"),
+                );
+            }
             return vs_status::VS_OK;
         }
         if buf_len <= json.len() {
@@ -511,7 +519,9 @@ unsafe fn fill_any<T: Element>(
 /// `VS_ERR_INVALID_SHAPE` (negative dimension, `ndim > VS_MAX_NDIM`,
 /// element count or fan beyond `INT64_MAX`, axis out of range);
 /// `VS_ERR_BUFFER_SIZE` (`out_len` is not the element count);
-/// `VS_ERR_INTERNAL`. On error nothing is written to `out`.
+/// `VS_ERR_INVALID_SCALE` (uniform only: `scale` so close to `DBL_MAX`
+/// that `sqrt(3 * scale / n)` overflows); `VS_ERR_INTERNAL`. On error
+/// nothing is written to `out`.
 ///
 /// Thread-safe; large fills use up to `vs_set_max_threads` threads (fills
 /// below 2 x 131072 elements never start a thread). The library keeps no

@@ -36,7 +36,9 @@ pub enum vs_status {
     /// A length was wrong: `out_len` differs from the element count, a range
     /// runs past the end, or a string buffer is too small.
     VS_ERR_BUFFER_SIZE = 7,
-    /// A JSON config was malformed, or had a key or value Keras would reject.
+    /// A JSON config was malformed, or had a key or value Keras would
+    /// reject; or fan axes were given inconsistently (only one list, more
+    /// than `VS_MAX_NDIM` axes).
     VS_ERR_INVALID_CONFIG = 8,
     /// An internal error (a caught panic, or no OS entropy); should never
     /// happen. The process may go on; the call had no effect.
@@ -131,7 +133,7 @@ pub(crate) fn status_text(status: i32) -> &'static CStr {
         5 => c"VS_ERR_INVALID_DTYPE: dtype must be a floating-point type",
         6 => c"VS_ERR_INVALID_SHAPE: invalid shape (negative dimension, too many dimensions, overflowing count or fan, or axis out of range)",
         7 => c"VS_ERR_BUFFER_SIZE: buffer length does not match what the call needs",
-        8 => c"VS_ERR_INVALID_CONFIG: invalid JSON config",
+        8 => c"VS_ERR_INVALID_CONFIG: invalid config (JSON text, keys, seed or fan axes)",
         9 => c"VS_ERR_INTERNAL: internal error",
         _ => c"unknown vs_status value",
     }
