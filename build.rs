@@ -17,6 +17,29 @@ fn abi_major(manifest: &str) -> u32 {
         .expect("Cargo.toml must set [package.metadata.variance_scaling] abi-major = N")
 }
 
+/// Cargo writes only `libvariance_scaling.so`, but programs linked to it
+/// look for its soname at start-up. Puts the link `libvariance_scaling.so.N
+/// -> libvariance_scaling.so` beside it (in target/<profile>/, three levels
+/// above OUT_DIR), so a plain `cargo build` gives a library C programs can
+/// link and run against. Best effort: a failure only means the link is
+/// missing.
+fn soname_link(abi: u32) {
+    let Some(out_dir) = env::var_os("OUT_DIR").map(PathBuf::from) else {
+        return;
+    };
+    let Some(profile_dir) = out_dir.ancestors().nth(3) else {
+        return;
+    };
+    let link = profile_dir.join(format!("libvariance_scaling.so.{abi}"));
+    if std::fs::symlink_metadata(&link).is_ok() {
+        return;
+    }
+    #[cfg(unix)]
+    if let Err(e) = std::os::unix::fs::symlink("libvariance_scaling.so", &link) {
+        println!("cargo:warning=could not create {}: {e}", link.display());
+    }
+}
+
 fn main() {
     let dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
     let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
@@ -29,6 +52,7 @@ fn main() {
 
     if env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
         println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libvariance_scaling.so.{abi}");
+        soname_link(abi);
     }
 
     let major = env::var("CARGO_PKG_VERSION_MAJOR").unwrap();

@@ -522,8 +522,25 @@ static void test_rejections(void) {
          VS_ERR_INVALID_CONFIG, "scale");
   reject("preset with mode", "{\"class_name\":\"GlorotUniform\",\"config\":{\"mode\":\"fan_in\"}}",
          VS_ERR_INVALID_CONFIG, "mode");
-  reject("preset with dtype", "{\"class_name\":\"HeNormal\",\"config\":{\"dtype\":\"float32\"}}",
-         VS_ERR_INVALID_CONFIG, "dtype");
+  /* TF1 presets carry a dtype: a float one is accepted, others rejected */
+  {
+    vs_initializer *h = NULL;
+    CHECK_STATUS(
+        vs_from_config_json("{\"class_name\":\"HeNormal\",\"config\":{\"dtype\":\"float32\"}}", &h),
+        VS_OK);
+    CHECK(h != NULL);
+    vs_destroy(h);
+    h = NULL;
+    /* tf.keras 2 marks shared initializers with shared_object_id */
+    CHECK_STATUS(vs_from_config_json("{\"class_name\":\"HeNormal\",\"config\":{\"seed\":1},"
+                                     "\"shared_object_id\":3}",
+                                     &h),
+                 VS_OK);
+    CHECK(h != NULL);
+    vs_destroy(h);
+  }
+  reject("preset with int dtype", "{\"class_name\":\"HeNormal\",\"config\":{\"dtype\":\"int32\"}}",
+         VS_ERR_INVALID_DTYPE, "int32");
   reject("extra outer key", "{\"class_name\":\"HeNormal\",\"config\":{},\"extra\":1}",
          VS_ERR_INVALID_CONFIG, "extra");
   reject("other initializer", "{\"class_name\":\"Orthogonal\",\"config\":{}}",
@@ -567,20 +584,26 @@ static void test_rejections(void) {
   reject("scale tiny negative", "{\"scale\":-1e-300}", VS_ERR_INVALID_SCALE, "scale");
   reject("scale underflowing to 0", "{\"scale\":1e-400}", VS_ERR_INVALID_SCALE, "scale");
   {
-    /* NaN / Infinity are not JSON (Python's json writes them); an overflowing
-       literal is not a finite number: rejected as malformed JSON or bad scale */
-    static const char *const nonfinite[] = {"{\"scale\":NaN}", "{\"scale\":Infinity}",
-                                            "{\"scale\":-Infinity}", "{\"scale\":1e999}"};
-    size_t i;
-    for (i = 0; i < sizeof nonfinite / sizeof nonfinite[0]; i++) {
-      vs_initializer *h = dummy_handle();
-      vs_status st;
-      check_reset_error_(NULL);
-      st = vs_from_config_json(nonfinite[i], &h);
-      CHECK(st == VS_ERR_INVALID_CONFIG || st == VS_ERR_INVALID_SCALE);
-      CHECK(h == NULL);
-      CHECK(strcmp(vs_last_error_message(), check_reset_message_) != 0);
-    }
+    /* NaN / Infinity are not JSON, but Python's json writes them (Keras
+       accepts VarianceScaling(scale=float("nan"))); an overflowing literal
+       is infinite: all are a bad scale, reported as such */
+    reject("scale NaN", "{\"scale\":NaN}", VS_ERR_INVALID_SCALE, "scale=nan");
+    reject("scale Infinity", "{\"scale\": Infinity}", VS_ERR_INVALID_SCALE, "scale=inf");
+    reject("scale -Infinity", "{\"scale\":-Infinity}", VS_ERR_INVALID_SCALE, "scale=-inf");
+    reject("scale 1e999", "{\"scale\":1e999}", VS_ERR_INVALID_SCALE, "scale=inf");
+    reject("serialized scale NaN",
+           "{\"class_name\":\"VarianceScaling\",\"config\":{\"scale\":NaN}}",
+           VS_ERR_INVALID_SCALE, "scale=nan");
+    reject("NaN inside a string is just text", "{\"mode\":\"NaN\"}", VS_ERR_INVALID_MODE,
+           "NaN");
+    reject("seed 2^64 reported as written", "{\"seed\":18446744073709551616}",
+           VS_ERR_INVALID_CONFIG, "seed=18446744073709551616");
+    /* several bad values: the first in Keras's order wins */
+    reject("scale before mode", "{\"mode\":\"bad\",\"scale\":-1}", VS_ERR_INVALID_SCALE,
+           "scale");
+    reject("scale before seed", "{\"seed\":-1,\"scale\":-1}", VS_ERR_INVALID_SCALE, "scale");
+    reject("dtype before seed", "{\"seed\":-1,\"dtype\":\"int32\"}", VS_ERR_INVALID_DTYPE,
+           "int32");
   }
   /* mode: exact, case-sensitive names */
   reject("mode FAN_IN", "{\"mode\":\"FAN_IN\"}", VS_ERR_INVALID_MODE, "FAN_IN");

@@ -23,7 +23,7 @@ static_assert(std::is_same<decltype(vs_create(1.0, 0, 0, nullptr, nullptr)), vs_
               "functions return vs_status");
 static_assert(std::is_standard_layout<vs_params>::value, "vs_params is a C struct");
 static_assert(sizeof(vs_params) == 40, "vs_params: 2 int64_t and 3 double");
-static_assert(VS_MAX_NDIM == 64 && VS_BLOCK_LEN == 1024, "constants");
+static_assert(VS_BLOCK_LEN == 1024, "constants");
 
 namespace {
 

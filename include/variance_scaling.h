@@ -33,19 +33,6 @@
 
 
 /**
- * The most axes an `input_axes` / `output_axes` list may hold (the most
- * dimensions a shape may have, `VS_MAX_NDIM`).
- */
-#define MAX_AXES 64
-
-/**
- * The largest `ndim` any function accepts (as numpy's `NPY_MAXDIMS`). A
- * larger `ndim` is `VS_ERR_INVALID_SHAPE`; this bounds how far the library
- * ever reads through a `shape` pointer.
- */
-#define VS_MAX_NDIM 64
-
-/**
  * Elements per block of the sampling algorithm (`docs/algorithm.md`):
  * element `i` is drawn from the PCG64 stream of block `i / VS_BLOCK_LEN`.
  */
@@ -96,9 +83,9 @@ enum vs_status
    */
   VS_ERR_INVALID_DTYPE = 5,
   /**
-   * A shape was invalid: a negative dimension, more than `VS_MAX_NDIM`
-   * dimensions, an element count or fan beyond `INT64_MAX`, or fan axes
-   * out of range for the shape.
+   * A shape was invalid: a negative dimension, an element count or fan
+   * beyond `INT64_MAX`, fan axes out of range for the shape, or an `ndim`
+   * no array can have.
    */
   VS_ERR_INVALID_SHAPE = 6,
   /**
@@ -108,8 +95,7 @@ enum vs_status
   VS_ERR_BUFFER_SIZE = 7,
   /**
    * A JSON config was malformed, or had a key or value Keras would
-   * reject; or fan axes were given inconsistently (only one list, more
-   * than `VS_MAX_NDIM` axes).
+   * reject; or fan axes were given inconsistently (only one list).
    */
   VS_ERR_INVALID_CONFIG = 8,
   /**
@@ -200,7 +186,7 @@ typedef struct vs_initializer vs_initializer;
 /**
  * What a fill of a shape uses, as `vs_describe` reports it.
  */
-typedef struct {
+typedef struct vs_params {
   /**
    * Fan-in of the shape (default rule or `input_axes`).
    */
@@ -261,7 +247,7 @@ vs_status vs_create(double scale,
                     uint32_t mode,
                     uint32_t distribution,
                     const uint64_t *seed,
-                    vs_initializer **out);
+                    struct vs_initializer **out);
 
 /**
  * Creates an initializer with explicit fan axes (Keras 3.15 `input_axes`
@@ -275,9 +261,10 @@ vs_status vs_create(double scale,
  * * `input_axes` / `output_axes`: both NULL (with lengths 0) for the
  *   default fan rule, or both non-NULL (a length of 0 is an empty list,
  *   whose fan is 1). Only one of them NULL is `VS_ERR_INVALID_CONFIG`; a
- *   NULL list with a length > 0 is `VS_ERR_NULL_ARGUMENT`; a list of more
- *   than `VS_MAX_NDIM` axes is `VS_ERR_INVALID_CONFIG` (as in JSON). The
- *   arrays are copied.
+ *   NULL list with a length > 0 is `VS_ERR_NULL_ARGUMENT`; a length no
+ *   array can have (above `PTRDIFF_MAX / 8`) is `VS_ERR_INVALID_CONFIG`.
+ *   An axis may be listed more than once (it is multiplied in each time).
+ *   The arrays are copied.
  * * The other arguments, the statuses and `*out` are as in `vs_create`.
  *
  * # Safety
@@ -292,7 +279,7 @@ vs_status vs_create_with_axes(double scale,
                               size_t n_input_axes,
                               const int64_t *output_axes,
                               size_t n_output_axes,
-                              vs_initializer **out);
+                              struct vs_initializer **out);
 
 /**
  * Creates an initializer from Keras JSON (NUL-terminated UTF-8).
@@ -321,7 +308,7 @@ vs_status vs_create_with_axes(double scale,
  * `VS_ERR_INVALID_CONFIG` (not UTF-8, not JSON, a number JSON cannot
  * represent such as `1e999`, unknown key or class, a wrong value type for
  * `seed`, the axes, `class_name`, `config`, `module` or `registered_name`,
- * a bad seed, only one of the axes lists, more than `VS_MAX_NDIM` axes);
+ * a bad seed, only one of the axes lists);
  * `VS_ERR_INVALID_SCALE`, `VS_ERR_INVALID_MODE`,
  * `VS_ERR_INVALID_DISTRIBUTION`, `VS_ERR_INVALID_DTYPE` for a wrong value
  * or value type of `scale`, `mode`, `distribution`, `dtype`;
@@ -332,7 +319,7 @@ vs_status vs_create_with_axes(double scale,
  * # Safety
  * `json` is NULL or a NUL-terminated string; `out` is NULL or writable.
  */
-vs_status vs_from_config_json(const char *json, vs_initializer **out);
+vs_status vs_from_config_json(const char *json, struct vs_initializer **out);
 
 /**
  * Writes the handle's config as Keras 3.15's `get_config()` JSON: exactly
@@ -356,7 +343,7 @@ vs_status vs_from_config_json(const char *json, vs_initializer **out);
  * `init` is NULL or a live handle; `buf` is NULL or has `buf_len`
  * writable bytes; `out_len` is NULL or writable.
  */
-vs_status vs_get_config_json(const vs_initializer *init,
+vs_status vs_get_config_json(const struct vs_initializer *init,
                              char *buf,
                              size_t buf_len,
                              size_t *out_len);
@@ -372,7 +359,7 @@ vs_status vs_get_config_json(const vs_initializer *init,
  * # Safety
  * `init` is NULL or a live handle; `seed` is NULL or writable.
  */
-vs_status vs_get_seed(const vs_initializer *init, uint64_t *seed);
+vs_status vs_get_seed(const struct vs_initializer *init, uint64_t *seed);
 
 /**
  * Releases a handle. NULL is a no-op. The handle must not be in use by
@@ -381,7 +368,7 @@ vs_status vs_get_seed(const vs_initializer *init, uint64_t *seed);
  * # Safety
  * `init` is NULL or a live handle from this library, not used afterwards.
  */
-void vs_destroy(vs_initializer *init);
+void vs_destroy(struct vs_initializer *init);
 
 /**
  * Fills `out` with a whole tensor of shape `shape[0..ndim]` (row-major,
@@ -395,13 +382,13 @@ void vs_destroy(vs_initializer *init);
  * nearest-even.
  *
  * * `shape` may be NULL only when `ndim == 0` (a scalar: 1 element);
- *   `ndim <= VS_MAX_NDIM`. A zero dimension is a valid empty tensor.
+ *   Any rank is accepted. A zero dimension is a valid empty tensor.
  * * `out_len` must equal the element count; `out` may be NULL only when
  *   that count is 0. `out` must be aligned for its type.
  *
  * Returns `VS_OK`; `VS_ERR_NULL_ARGUMENT` (`init` NULL, `shape` NULL with
  * `ndim > 0`, `out` NULL with a count > 0, or a misaligned pointer);
- * `VS_ERR_INVALID_SHAPE` (negative dimension, `ndim > VS_MAX_NDIM`,
+ * `VS_ERR_INVALID_SHAPE` (negative dimension, an `ndim` no array can have,
  * element count or fan beyond `INT64_MAX`, axis out of range);
  * `VS_ERR_BUFFER_SIZE` (`out_len` is not the element count);
  * `VS_ERR_INVALID_SCALE` (uniform only: `scale` so close to `DBL_MAX`
@@ -416,7 +403,7 @@ void vs_destroy(vs_initializer *init);
  * `init` is NULL or a live handle; `shape` is NULL or has `ndim`
  * readable elements; `out` is NULL or has `out_len` writable elements.
  */
-vs_status vs_fill_f32(const vs_initializer *init,
+vs_status vs_fill_f32(const struct vs_initializer *init,
                       const int64_t *shape,
                       size_t ndim,
                       float *out,
@@ -429,7 +416,7 @@ vs_status vs_fill_f32(const vs_initializer *init,
  * # Safety
  * As `vs_fill_f32`.
  */
-vs_status vs_fill_f64(const vs_initializer *init,
+vs_status vs_fill_f64(const struct vs_initializer *init,
                       const int64_t *shape,
                       size_t ndim,
                       double *out,
@@ -443,7 +430,7 @@ vs_status vs_fill_f64(const vs_initializer *init,
  * # Safety
  * As `vs_fill_f32`.
  */
-vs_status vs_fill_f16(const vs_initializer *init,
+vs_status vs_fill_f16(const struct vs_initializer *init,
                       const int64_t *shape,
                       size_t ndim,
                       uint16_t *out,
@@ -457,7 +444,7 @@ vs_status vs_fill_f16(const vs_initializer *init,
  * # Safety
  * As `vs_fill_f32`.
  */
-vs_status vs_fill_bf16(const vs_initializer *init,
+vs_status vs_fill_bf16(const struct vs_initializer *init,
                        const int64_t *shape,
                        size_t ndim,
                        uint16_t *out,
@@ -479,7 +466,7 @@ vs_status vs_fill_bf16(const vs_initializer *init,
  * # Safety
  * As `vs_fill_f32`, with `count` writable elements at `out`.
  */
-vs_status vs_fill_range_f32(const vs_initializer *init,
+vs_status vs_fill_range_f32(const struct vs_initializer *init,
                             const int64_t *shape,
                             size_t ndim,
                             uint64_t offset,
@@ -492,7 +479,7 @@ vs_status vs_fill_range_f32(const vs_initializer *init,
  * # Safety
  * As `vs_fill_range_f32`.
  */
-vs_status vs_fill_range_f64(const vs_initializer *init,
+vs_status vs_fill_range_f64(const struct vs_initializer *init,
                             const int64_t *shape,
                             size_t ndim,
                             uint64_t offset,
@@ -505,7 +492,7 @@ vs_status vs_fill_range_f64(const vs_initializer *init,
  * # Safety
  * As `vs_fill_range_f32`.
  */
-vs_status vs_fill_range_f16(const vs_initializer *init,
+vs_status vs_fill_range_f16(const struct vs_initializer *init,
                             const int64_t *shape,
                             size_t ndim,
                             uint64_t offset,
@@ -518,7 +505,7 @@ vs_status vs_fill_range_f16(const vs_initializer *init,
  * # Safety
  * As `vs_fill_range_f32`.
  */
-vs_status vs_fill_range_bf16(const vs_initializer *init,
+vs_status vs_fill_range_bf16(const struct vs_initializer *init,
                              const int64_t *shape,
                              size_t ndim,
                              uint64_t offset,
@@ -532,16 +519,17 @@ vs_status vs_fill_range_bf16(const vs_initializer *init,
  *
  * Returns `VS_OK`; `VS_ERR_NULL_ARGUMENT` (`init` or `out` NULL, `shape`
  * NULL with `ndim > 0`); `VS_ERR_INVALID_SHAPE`. `*out` is written only on
- * success. Thread-safe.
+ * success. `VS_ERR_INVALID_SCALE` for a uniform initializer whose limit
+ * overflows for this shape (as the fills report it). Thread-safe.
  *
  * # Safety
  * `init` is NULL or a live handle; `shape` is NULL or has `ndim` readable
  * elements; `out` is NULL or writable.
  */
-vs_status vs_describe(const vs_initializer *init,
+vs_status vs_describe(const struct vs_initializer *init,
                       const int64_t *shape,
                       size_t ndim,
-                      vs_params *out);
+                      struct vs_params *out);
 
 /**
  * The default TensorFlow/Keras fan rule for `shape` (layout `(..., in,
@@ -550,7 +538,8 @@ vs_status vs_describe(const vs_initializer *init,
  *
  * Returns `VS_OK`; `VS_ERR_NULL_ARGUMENT` (`fan_in` or `fan_out` NULL,
  * `shape` NULL with `ndim > 0`); `VS_ERR_INVALID_SHAPE` (negative
- * dimension, `ndim > VS_MAX_NDIM`, a count or fan beyond `INT64_MAX`).
+ * dimension, an `ndim` no array can have, a count or fan beyond
+ * `INT64_MAX`).
  * Outputs are written only on success. Thread-safe.
  *
  * # Safety

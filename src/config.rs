@@ -7,6 +7,8 @@
 //! `{"class_name", "config", ...}` for `VarianceScaling` and the six presets,
 //! bare names, TF1 configs with `dtype`).
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -150,25 +152,6 @@ fn json_str(s: &str) -> String {
     truncate(&Value::String(s.to_owned()).to_string())
 }
 
-/// The most axes an `input_axes` / `output_axes` list may hold (the most
-/// dimensions a shape may have, `VS_MAX_NDIM`).
-pub const MAX_AXES: usize = 64;
-
-fn check_axes(axes: &Axes) -> Result<(), Error> {
-    for (list, name) in [(&axes.input, "input_axes"), (&axes.output, "output_axes")] {
-        if list.len() > MAX_AXES {
-            return err(
-                ErrorKind::InvalidConfig,
-                format!(
-                    "`{name}` may list at most {MAX_AXES} axes; received {} axes",
-                    list.len()
-                ),
-            );
-        }
-    }
-    Ok(())
-}
-
 /// The six Keras presets that are VarianceScaling with fixed arguments.
 const PRESETS: [(&str, &str, f64, Mode, Distribution); 6] = [
     (
@@ -257,9 +240,6 @@ impl Config {
         axes: Option<Axes>,
     ) -> Result<Config, Error> {
         check_scale(scale)?;
-        if let Some(a) = &axes {
-            check_axes(a)?;
-        }
         Ok(Config {
             scale,
             mode,
@@ -307,7 +287,7 @@ impl Config {
 
     /// Parses any JSON form the contract accepts (see the module docs).
     pub fn from_json(text: &str) -> Result<Config, Error> {
-        let value: Value = serde_json::from_str(text).map_err(|e| {
+        let value: Value = serde_json::from_str(&protect_special_numbers(text)).map_err(|e| {
             Error::new(
                 ErrorKind::InvalidConfig,
                 format!("argument `json` is not valid JSON: {e}"),
@@ -326,7 +306,7 @@ impl Config {
                 ErrorKind::InvalidConfig,
                 format!(
                     "argument `json` must be a JSON object or an initializer name string; received: {}",
-                    truncate(&other.to_string())
+                    show(&other)
                 ),
             ),
         }
@@ -352,12 +332,12 @@ impl Config {
         for key in map.keys() {
             if !matches!(
                 key.as_str(),
-                "class_name" | "config" | "module" | "registered_name"
+                "class_name" | "config" | "module" | "registered_name" | "shared_object_id"
             ) {
                 return err(
                     ErrorKind::InvalidConfig,
                     format!(
-                        "unknown key {} in a serialized initializer (allowed: \"class_name\", \"config\", \"module\", \"registered_name\")",
+                        "unknown key {} in a serialized initializer (allowed: \"class_name\", \"config\", \"module\", \"registered_name\", \"shared_object_id\")",
                         json_str(key)
                     ),
                 );
@@ -371,7 +351,7 @@ impl Config {
                         ErrorKind::InvalidConfig,
                         format!(
                             "\"{key}\" must be a string or null; received: {key}={}",
-                            truncate(&v.to_string())
+                            show(v)
                         ),
                     );
                 }
@@ -384,7 +364,7 @@ impl Config {
                     ErrorKind::InvalidConfig,
                     format!(
                         "\"class_name\" must be a string; received: class_name={}",
-                        truncate(&v.to_string())
+                        show(v)
                     ),
                 );
             }
@@ -402,7 +382,7 @@ impl Config {
                     ErrorKind::InvalidConfig,
                     format!(
                         "\"config\" must be a JSON object; received: config={}",
-                        truncate(&v.to_string())
+                        show(v)
                     ),
                 );
             }
@@ -433,7 +413,7 @@ impl Config {
         preset: Option<(&str, f64, Mode, Distribution)>,
     ) -> Result<Config, Error> {
         let allowed: &[&str] = if preset.is_some() {
-            &["seed", "input_axes", "output_axes"]
+            &["seed", "input_axes", "output_axes", "dtype"]
         } else {
             &[
                 "seed",
@@ -463,6 +443,8 @@ impl Config {
             }
         }
 
+        // Checked in the order Keras and TensorFlow check them: scale, mode,
+        // distribution, dtype; then seed and axes.
         let (mut scale, mut mode, mut distribution) = match preset {
             Some((_, s, m, d)) => (s, m, d),
             None => (1.0, Mode::FanIn, Distribution::TruncatedNormal),
@@ -470,16 +452,20 @@ impl Config {
         if let Some(v) = map.get("scale") {
             scale = match v {
                 Value::Number(n) => n.as_f64().unwrap_or(f64::NAN),
+                Value::String(s) if raw_number(s).is_some() => {
+                    parse_raw_f64(raw_number(s).unwrap_or_default())
+                }
                 other => {
                     return err(
                         ErrorKind::InvalidScale,
                         format!(
                             "argument `scale` must be a number; received: scale={}",
-                            truncate(&other.to_string())
+                            show(other)
                         ),
                     );
                 }
             };
+            check_scale(scale)?;
         }
         if let Some(v) = map.get("mode") {
             mode = match v {
@@ -489,7 +475,7 @@ impl Config {
                         ErrorKind::InvalidMode,
                         format!(
                             "argument `mode` must be a string; received: mode={}",
-                            truncate(&other.to_string())
+                            show(other)
                         ),
                     );
                 }
@@ -503,37 +489,12 @@ impl Config {
                         ErrorKind::InvalidDistribution,
                         format!(
                             "argument `distribution` must be a string; received: distribution={}",
-                            truncate(&other.to_string())
+                            show(other)
                         ),
                     );
                 }
             };
         }
-        let seed = match map.get("seed") {
-            None | Some(Value::Null) => None,
-            Some(Value::Number(n)) if n.as_u64().is_some() => n.as_u64(),
-            Some(other) => {
-                return err(
-                    ErrorKind::InvalidConfig,
-                    format!(
-                        "\"seed\" must be an integer in [0, 2^64) or null; received: seed={}",
-                        truncate(&other.to_string())
-                    ),
-                );
-            }
-        };
-        let input = parse_axes(map.get("input_axes"), "input_axes")?;
-        let output = parse_axes(map.get("output_axes"), "output_axes")?;
-        let axes = match (input, output) {
-            (None, None) => None,
-            (Some(input), Some(output)) => Some(Axes { input, output }),
-            (Some(_), None) | (None, Some(_)) => {
-                return err(
-                    ErrorKind::InvalidConfig,
-                    "\"input_axes\" and \"output_axes\" must be given together or both be null; received only one of them",
-                );
-            }
-        };
         match map.get("dtype") {
             None | Some(Value::Null) => {}
             Some(Value::String(s)) if FLOAT_DTYPES.contains(&s.as_str()) => {}
@@ -551,11 +512,36 @@ impl Config {
                     ErrorKind::InvalidDtype,
                     format!(
                         "\"dtype\" must be a string naming a floating-point type; received: dtype={}",
-                        truncate(&other.to_string())
+                        show(other)
                     ),
                 );
             }
         }
+        let seed = match map.get("seed") {
+            None | Some(Value::Null) => None,
+            Some(Value::Number(n)) if n.as_u64().is_some() => n.as_u64(),
+            Some(other) => {
+                return err(
+                    ErrorKind::InvalidConfig,
+                    format!(
+                        "\"seed\" must be an integer in [0, 2^64) or null; received: seed={}",
+                        show(other)
+                    ),
+                );
+            }
+        };
+        let input = parse_axes(map.get("input_axes"), "input_axes")?;
+        let output = parse_axes(map.get("output_axes"), "output_axes")?;
+        let axes = match (input, output) {
+            (None, None) => None,
+            (Some(input), Some(output)) => Some(Axes { input, output }),
+            (Some(_), None) | (None, Some(_)) => {
+                return err(
+                    ErrorKind::InvalidConfig,
+                    "\"input_axes\" and \"output_axes\" must be given together or both be null; received only one of them",
+                );
+            }
+        };
         Config::new(scale, mode, distribution, seed, axes)
     }
 }
@@ -579,6 +565,123 @@ fn unknown_class_message(name: &str, what: &str) -> String {
     }
 }
 
+/// Prefix of the strings that [`protect_special_numbers`] puts where the
+/// JSON text has a number serde_json cannot hold; the original text follows.
+const RAW_NUMBER: &str = "\u{0}vs-raw-number:";
+
+/// The original text of a protected number, if `s` is one.
+fn raw_number(s: &str) -> Option<&str> {
+    s.strip_prefix(RAW_NUMBER)
+}
+
+/// The value of a protected number: `NaN`, `Infinity`, `-Infinity`, a
+/// literal beyond binary64's range (gives an infinity), or an integer
+/// beyond 64 bits (gives the nearest binary64).
+fn parse_raw_f64(raw: &str) -> f64 {
+    match raw {
+        "NaN" => f64::NAN,
+        "Infinity" => f64::INFINITY,
+        "-Infinity" => f64::NEG_INFINITY,
+        other => other.parse().unwrap_or(f64::NAN),
+    }
+}
+
+/// A JSON value as it appeared in the input, for messages (short).
+fn show(v: &Value) -> String {
+    match v {
+        Value::String(s) => match raw_number(s) {
+            Some(raw) => raw.to_string(),
+            None => json_str(s),
+        },
+        other => truncate(&other.to_string()),
+    }
+}
+
+/// Python's `json.dumps` writes `NaN`, `Infinity` and `-Infinity` (Keras
+/// accepts `scale=float("nan")` and writes it so), and integers of any
+/// size. serde_json rejects the former and turns huge integers into floats.
+/// This pass replaces, outside strings, each such token (and any number
+/// literal beyond binary64's range or an integer beyond
+/// `[i64::MIN, u64::MAX]`) with a marker string holding its text, so the
+/// key it belongs to can report it with the right status and as written.
+fn protect_special_numbers(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied = 0; // bytes of `text` already copied into `out`
+    let mut i = 0;
+    let mut in_string = false;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            match b {
+                b'\\' => i += 2,
+                b'"' => {
+                    in_string = false;
+                    i += 1;
+                }
+                _ => i += 1,
+            }
+            continue;
+        }
+        if b == b'"' {
+            in_string = true;
+            i += 1;
+            continue;
+        }
+        let rest = &text[i..];
+        let token_len = if let Some(t) = ["-Infinity", "Infinity", "NaN"]
+            .into_iter()
+            .find(|t| rest.starts_with(t))
+        {
+            Some(t.len())
+        } else if b == b'-' || b.is_ascii_digit() {
+            let len = rest
+                .bytes()
+                .take_while(|c| c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.' | b'e' | b'E'))
+                .count();
+            let tok = &rest[..len];
+            let special = if tok.contains(['.', 'e', 'E']) {
+                tok.parse::<f64>().is_ok_and(|v| v.is_infinite())
+            } else {
+                tok.len() > 1
+                    && tok.parse::<i64>().is_err()
+                    && tok.parse::<u64>().is_err()
+                    && tok
+                        .trim_start_matches('-')
+                        .bytes()
+                        .all(|c| c.is_ascii_digit())
+            };
+            if special {
+                Some(len)
+            } else {
+                i += len.max(1);
+                continue;
+            }
+        } else {
+            None
+        };
+        match token_len {
+            Some(len) => {
+                let o = out.get_or_insert_with(|| String::with_capacity(text.len() + 32));
+                o.push_str(&text[copied..i]);
+                o.push_str("\"\\u0000vs-raw-number:");
+                o.push_str(&text[i..i + len]);
+                o.push('"');
+                i += len;
+                copied = i;
+            }
+            None => i += 1,
+        }
+    }
+    match out {
+        Some(mut o) => {
+            o.push_str(&text[copied..]);
+            Cow::Owned(o)
+        }
+        None => Cow::Borrowed(text),
+    }
+}
+
 fn parse_axes(value: Option<&Value>, name: &str) -> Result<Option<Vec<i64>>, Error> {
     match value {
         None | Some(Value::Null) => Ok(None),
@@ -592,7 +695,7 @@ fn parse_axes(value: Option<&Value>, name: &str) -> Result<Option<Vec<i64>>, Err
                             ErrorKind::InvalidConfig,
                             format!(
                                 "\"{name}\" must be an array of integers; received: {name}[{i}]={}",
-                                truncate(&item.to_string())
+                                show(item)
                             ),
                         );
                     }
@@ -604,7 +707,7 @@ fn parse_axes(value: Option<&Value>, name: &str) -> Result<Option<Vec<i64>>, Err
             ErrorKind::InvalidConfig,
             format!(
                 "\"{name}\" must be an array of integers or null; received: {name}={}",
-                truncate(&other.to_string())
+                show(other)
             ),
         ),
     }
@@ -655,6 +758,113 @@ mod tests {
             let back = Config::from_json(&c.to_json()).unwrap();
             assert_eq!(back.scale().to_bits(), scale.to_bits(), "{scale}");
         }
+    }
+
+    #[test]
+    fn python_special_numbers_reach_the_right_check() {
+        let cases: &[(&str, ErrorKind, &str)] = &[
+            (r#"{"scale": NaN}"#, ErrorKind::InvalidScale, "scale=nan"),
+            (
+                r#"{"scale": Infinity}"#,
+                ErrorKind::InvalidScale,
+                "scale=inf",
+            ),
+            (
+                r#"{"scale":-Infinity}"#,
+                ErrorKind::InvalidScale,
+                "scale=-inf",
+            ),
+            (r#"{"scale": 1e999}"#, ErrorKind::InvalidScale, "scale=inf"),
+            (
+                r#"{"class_name":"VarianceScaling","config":{"scale":NaN}}"#,
+                ErrorKind::InvalidScale,
+                "scale=nan",
+            ),
+            (
+                r#"{"seed":18446744073709551616}"#,
+                ErrorKind::InvalidConfig,
+                "seed=18446744073709551616",
+            ),
+            (
+                r#"{"seed":-9223372036854775809}"#,
+                ErrorKind::InvalidConfig,
+                "seed=-9223372036854775809",
+            ),
+            (r#"{"seed":NaN}"#, ErrorKind::InvalidConfig, "seed=NaN"),
+            (
+                r#"{"input_axes":[99999999999999999999],"output_axes":[0]}"#,
+                ErrorKind::InvalidConfig,
+                "input_axes[0]=99999999999999999999",
+            ),
+            // inside strings nothing is touched
+            (
+                r#"{"mode":"NaN 1e999 Infinity"}"#,
+                ErrorKind::InvalidMode,
+                "mode=\"NaN 1e999 Infinity\"",
+            ),
+            (
+                r#"{"scale": NaNx}"#,
+                ErrorKind::InvalidConfig,
+                "not valid JSON",
+            ),
+        ];
+        for (json, kind, needle) in cases {
+            let e = Config::from_json(json).unwrap_err();
+            assert_eq!(e.kind(), *kind, "{json}: {}", e.message());
+            assert!(e.message().contains(needle), "{json}: {}", e.message());
+        }
+        // a huge integer scale is a valid (finite) scale
+        let c = Config::from_json(r#"{"scale":100000000000000000000000}"#).unwrap();
+        assert_eq!(c.scale(), 1e23);
+        // escaped quotes inside strings do not confuse the pass
+        assert!(
+            Config::from_json(r#"{"bogus\"":NaN}"#)
+                .unwrap_err()
+                .message()
+                .contains("bogus")
+        );
+    }
+
+    #[test]
+    fn errors_come_in_keras_order() {
+        // scale, then mode, then distribution, then dtype, then seed/axes
+        let cases: &[(&str, ErrorKind)] = &[
+            (r#"{"scale":-1,"mode":"bad"}"#, ErrorKind::InvalidScale),
+            (r#"{"mode":"bad","scale":-1}"#, ErrorKind::InvalidScale),
+            (r#"{"seed":-1,"scale":-1}"#, ErrorKind::InvalidScale),
+            (r#"{"dtype":"int32","scale":-1}"#, ErrorKind::InvalidScale),
+            (r#"{"input_axes":[1],"scale":-1}"#, ErrorKind::InvalidScale),
+            (
+                r#"{"distribution":"x","mode":"bad"}"#,
+                ErrorKind::InvalidMode,
+            ),
+            (
+                r#"{"dtype":"int32","distribution":"x"}"#,
+                ErrorKind::InvalidDistribution,
+            ),
+            (r#"{"seed":-1,"dtype":"int32"}"#, ErrorKind::InvalidDtype),
+        ];
+        for (json, kind) in cases {
+            assert_eq!(Config::from_json(json).unwrap_err().kind(), *kind, "{json}");
+        }
+    }
+
+    #[test]
+    fn tf1_and_tf2_extras_are_accepted() {
+        // TF1 presets carry dtype; tf.keras 2 writes shared_object_id
+        let c = Config::from_json(
+            r#"{"class_name":"GlorotUniform","config":{"seed":null,"dtype":"float32"}}"#,
+        )
+        .unwrap();
+        assert_eq!(c.distribution(), Distribution::Uniform);
+        let c = Config::from_json(
+            r#"{"class_name":"HeNormal","config":{"seed":3},"shared_object_id":1}"#,
+        )
+        .unwrap();
+        assert_eq!(c.seed(), Some(3));
+        let e = Config::from_json(r#"{"class_name":"HeNormal","config":{"dtype":"int8"}}"#)
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidDtype);
     }
 
     #[test]
@@ -814,11 +1024,6 @@ mod tests {
             ),
             ("[1,2]", ErrorKind::InvalidConfig, "[1,2]"),
             ("{", ErrorKind::InvalidConfig, "not valid JSON"),
-            (
-                r#"{"input_axes":[0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0],"output_axes":[0]}"#,
-                ErrorKind::InvalidConfig,
-                "at most 64 axes; received 65",
-            ),
         ];
         for (json, kind, needle) in cases {
             let e = Config::from_json(json).unwrap_err();

@@ -48,9 +48,14 @@ pub fn element_count(shape: &[i64]) -> Result<u64, Error> {
 
 fn checked_product(
     shape: &[i64],
-    dims: impl Iterator<Item = i64>,
+    dims: impl Iterator<Item = i64> + Clone,
     what: &str,
 ) -> Result<i64, Error> {
+    // a zero factor makes the product 0, however large the others are
+    // (Python's integers never overflow on the way there)
+    if dims.clone().any(|d| d == 0) {
+        return Ok(0);
+    }
     let mut p: i64 = 1;
     for d in dims {
         p = match p.checked_mul(d) {
@@ -190,9 +195,16 @@ mod tests {
         assert!(e.message().contains("shape[1] = -1"), "{}", e.message());
         let e = element_count(&[1 << 32, 1 << 32]).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidShape);
-        // the count is 0, but the fan product overflows: an error, not a wrap
+        // the count is 0 and so is fan_in, but fan_out = 2^80: an error
+        // naming fan_out, not a wrap
         let e = default_fans(&[1 << 40, 1 << 40, 0, 1]).unwrap_err();
-        assert!(e.message().contains("fan_"), "{}", e.message());
+        assert!(e.message().contains("fan_out"), "{}", e.message());
+        // a zero anywhere makes a product 0 before it can overflow
+        assert_eq!(default_fans(&[1 << 40, 1 << 40, 0, 3, 4]).unwrap(), (0, 0));
+        assert_eq!(
+            axes_fans(&[1 << 40, 1 << 40, 0], &[0, 1, 2], &[2]).unwrap(),
+            (0, 0)
+        );
         assert_eq!(element_count(&[1 << 40, 1 << 40, 0]).unwrap(), 0);
         assert_eq!(element_count(&[i64::MAX]).unwrap(), i64::MAX as u64);
     }

@@ -96,6 +96,17 @@ impl Initializer {
             Distribution::UntruncatedNormal => (s.sqrt(), f64::INFINITY),
             Distribution::Uniform => (0.0, (3.0 * s).sqrt()),
         };
+        if self.config.distribution() == Distribution::Uniform && !limit.is_finite() {
+            // only sqrt(3 * scale / n) can overflow, for scale near DBL_MAX
+            return err(
+                ErrorKind::InvalidScale,
+                format!(
+                    "scale={:?} is too large for shape {}: the uniform limit sqrt(3 * scale / n) overflows",
+                    self.config.scale(),
+                    shape_str(shape)
+                ),
+            );
+        }
         Ok(Params {
             fan_in,
             fan_out,
@@ -138,17 +149,6 @@ impl Initializer {
             Distribution::Uniform => p.limit,
             _ => p.stddev,
         };
-        if !factor.is_finite() {
-            // only sqrt(3 * scale / n) can overflow, for scale near DBL_MAX
-            return err(
-                ErrorKind::InvalidScale,
-                format!(
-                    "scale={:?} is too large for shape {}: the uniform limit sqrt(3 * scale / n) overflows",
-                    self.config.scale(),
-                    shape_str(shape)
-                ),
-            );
-        }
         Ok(Sampler {
             seed: self.seed,
             distribution: self.config.distribution(),
@@ -205,6 +205,7 @@ mod tests {
         let mut out = [7.0f32; 2];
         let e = init.fill(&[2], &mut out).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidScale);
+        assert_eq!(init.describe(&[2]).unwrap_err(), e);
         assert!(e.message().contains("scale="), "{}", e.message());
         assert_eq!(out, [7.0; 2]);
         // the normals stay finite at the largest scale

@@ -22,10 +22,10 @@ use crate::initializer::Initializer;
 use crate::parallel;
 use crate::sampler::Element;
 
-/// The largest `ndim` any function accepts (as numpy's `NPY_MAXDIMS`). A
-/// larger `ndim` is `VS_ERR_INVALID_SHAPE`; this bounds how far the library
-/// ever reads through a `shape` pointer.
-pub const VS_MAX_NDIM: usize = 64;
+/// The longest `int64_t` array that can exist: a larger `ndim` (or axes
+/// length) cannot describe real memory, and is rejected before anything is
+/// read.
+const MAX_ARRAY_LEN: usize = isize::MAX as usize / std::mem::size_of::<i64>();
 
 /// Elements per block of the sampling algorithm (`docs/algorithm.md`):
 /// element `i` is drawn from the PCG64 stream of block `i / VS_BLOCK_LEN`.
@@ -106,10 +106,10 @@ unsafe fn handle<'a>(init: *const vs_initializer) -> Result<&'a Initializer, Err
 /// # Safety
 /// When non-NULL, `shape` points to `ndim` readable `int64_t`.
 unsafe fn shape_arg<'a>(shape: *const i64, ndim: usize) -> Result<&'a [i64], Error> {
-    if ndim > VS_MAX_NDIM {
+    if ndim > MAX_ARRAY_LEN {
         return Err(Error::new(
             ErrorKind::InvalidShape,
-            format!("argument `ndim` must be at most {VS_MAX_NDIM}; received: ndim={ndim}"),
+            format!("argument `ndim` is larger than any array can be; received: ndim={ndim}"),
         ));
     }
     if ndim == 0 {
@@ -122,7 +122,7 @@ unsafe fn shape_arg<'a>(shape: *const i64, ndim: usize) -> Result<&'a [i64], Err
         ));
     }
     check_ptr(shape, "shape")?;
-    // SAFETY: non-NULL, aligned, ndim <= 64 elements readable per the contract.
+    // SAFETY: non-NULL, aligned, ndim elements readable per the contract.
     Ok(unsafe { std::slice::from_raw_parts(shape, ndim) })
 }
 
@@ -138,17 +138,14 @@ unsafe fn axes_arg(p: *const i64, n: usize, name: &str) -> Result<Option<Vec<i64
         }
         return Ok(None);
     }
-    if n > crate::config::MAX_AXES {
+    if n > MAX_ARRAY_LEN {
         return Err(Error::new(
             ErrorKind::InvalidConfig,
-            format!(
-                "argument `{name}` may list at most {} axes; received: {name} length {n}",
-                crate::config::MAX_AXES
-            ),
+            format!("the length of `{name}` is larger than any array can be; received: {n}"),
         ));
     }
     check_ptr(p, name)?;
-    // SAFETY: non-NULL, aligned, n <= 64 elements readable per the contract.
+    // SAFETY: non-NULL, aligned, n elements readable per the contract.
     Ok(Some(unsafe { std::slice::from_raw_parts(p, n) }.to_vec()))
 }
 
@@ -227,9 +224,10 @@ pub unsafe extern "C" fn vs_create(
 /// * `input_axes` / `output_axes`: both NULL (with lengths 0) for the
 ///   default fan rule, or both non-NULL (a length of 0 is an empty list,
 ///   whose fan is 1). Only one of them NULL is `VS_ERR_INVALID_CONFIG`; a
-///   NULL list with a length > 0 is `VS_ERR_NULL_ARGUMENT`; a list of more
-///   than `VS_MAX_NDIM` axes is `VS_ERR_INVALID_CONFIG` (as in JSON). The
-///   arrays are copied.
+///   NULL list with a length > 0 is `VS_ERR_NULL_ARGUMENT`; a length no
+///   array can have (above `PTRDIFF_MAX / 8`) is `VS_ERR_INVALID_CONFIG`.
+///   An axis may be listed more than once (it is multiplied in each time).
+///   The arrays are copied.
 /// * The other arguments, the statuses and `*out` are as in `vs_create`.
 ///
 /// # Safety
@@ -309,7 +307,7 @@ pub unsafe extern "C" fn vs_create_with_axes(
 /// `VS_ERR_INVALID_CONFIG` (not UTF-8, not JSON, a number JSON cannot
 /// represent such as `1e999`, unknown key or class, a wrong value type for
 /// `seed`, the axes, `class_name`, `config`, `module` or `registered_name`,
-/// a bad seed, only one of the axes lists, more than `VS_MAX_NDIM` axes);
+/// a bad seed, only one of the axes lists);
 /// `VS_ERR_INVALID_SCALE`, `VS_ERR_INVALID_MODE`,
 /// `VS_ERR_INVALID_DISTRIBUTION`, `VS_ERR_INVALID_DTYPE` for a wrong value
 /// or value type of `scale`, `mode`, `distribution`, `dtype`;
@@ -510,13 +508,13 @@ unsafe fn fill_any<T: Element>(
 /// nearest-even.
 ///
 /// * `shape` may be NULL only when `ndim == 0` (a scalar: 1 element);
-///   `ndim <= VS_MAX_NDIM`. A zero dimension is a valid empty tensor.
+///   Any rank is accepted. A zero dimension is a valid empty tensor.
 /// * `out_len` must equal the element count; `out` may be NULL only when
 ///   that count is 0. `out` must be aligned for its type.
 ///
 /// Returns `VS_OK`; `VS_ERR_NULL_ARGUMENT` (`init` NULL, `shape` NULL with
 /// `ndim > 0`, `out` NULL with a count > 0, or a misaligned pointer);
-/// `VS_ERR_INVALID_SHAPE` (negative dimension, `ndim > VS_MAX_NDIM`,
+/// `VS_ERR_INVALID_SHAPE` (negative dimension, an `ndim` no array can have,
 /// element count or fan beyond `INT64_MAX`, axis out of range);
 /// `VS_ERR_BUFFER_SIZE` (`out_len` is not the element count);
 /// `VS_ERR_INVALID_SCALE` (uniform only: `scale` so close to `DBL_MAX`
@@ -713,7 +711,8 @@ pub unsafe extern "C" fn vs_fill_range_bf16(
 ///
 /// Returns `VS_OK`; `VS_ERR_NULL_ARGUMENT` (`init` or `out` NULL, `shape`
 /// NULL with `ndim > 0`); `VS_ERR_INVALID_SHAPE`. `*out` is written only on
-/// success. Thread-safe.
+/// success. `VS_ERR_INVALID_SCALE` for a uniform initializer whose limit
+/// overflows for this shape (as the fills report it). Thread-safe.
 ///
 /// # Safety
 /// `init` is NULL or a live handle; `shape` is NULL or has `ndim` readable
@@ -757,7 +756,8 @@ pub unsafe extern "C" fn vs_describe(
 ///
 /// Returns `VS_OK`; `VS_ERR_NULL_ARGUMENT` (`fan_in` or `fan_out` NULL,
 /// `shape` NULL with `ndim > 0`); `VS_ERR_INVALID_SHAPE` (negative
-/// dimension, `ndim > VS_MAX_NDIM`, a count or fan beyond `INT64_MAX`).
+/// dimension, an `ndim` no array can have, a count or fan beyond
+/// `INT64_MAX`).
 /// Outputs are written only on success. Thread-safe.
 ///
 /// # Safety

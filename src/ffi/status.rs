@@ -29,16 +29,15 @@ pub enum vs_status {
     VS_ERR_INVALID_DISTRIBUTION = 4,
     /// A config's `dtype` did not name a floating-point type.
     VS_ERR_INVALID_DTYPE = 5,
-    /// A shape was invalid: a negative dimension, more than `VS_MAX_NDIM`
-    /// dimensions, an element count or fan beyond `INT64_MAX`, or fan axes
-    /// out of range for the shape.
+    /// A shape was invalid: a negative dimension, an element count or fan
+    /// beyond `INT64_MAX`, fan axes out of range for the shape, or an `ndim`
+    /// no array can have.
     VS_ERR_INVALID_SHAPE = 6,
     /// A length was wrong: `out_len` differs from the element count, a range
     /// runs past the end, or a string buffer is too small.
     VS_ERR_BUFFER_SIZE = 7,
     /// A JSON config was malformed, or had a key or value Keras would
-    /// reject; or fan axes were given inconsistently (only one list, more
-    /// than `VS_MAX_NDIM` axes).
+    /// reject; or fan axes were given inconsistently (only one list).
     VS_ERR_INVALID_CONFIG = 8,
     /// An internal error (a caught panic, or no OS entropy); should never
     /// happen. The process may go on; the call had no effect.
@@ -131,7 +130,7 @@ pub(crate) fn status_text(status: i32) -> &'static CStr {
         3 => c"VS_ERR_INVALID_MODE: mode must be fan_in, fan_out or fan_avg",
         4 => c"VS_ERR_INVALID_DISTRIBUTION: distribution must be truncated_normal (normal), untruncated_normal or uniform",
         5 => c"VS_ERR_INVALID_DTYPE: dtype must be a floating-point type",
-        6 => c"VS_ERR_INVALID_SHAPE: invalid shape (negative dimension, too many dimensions, overflowing count or fan, or axis out of range)",
+        6 => c"VS_ERR_INVALID_SHAPE: invalid shape (negative dimension, overflowing count or fan, or axis out of range)",
         7 => c"VS_ERR_BUFFER_SIZE: buffer length does not match what the call needs",
         8 => c"VS_ERR_INVALID_CONFIG: invalid config (JSON text, keys, seed or fan axes)",
         9 => c"VS_ERR_INTERNAL: internal error",
