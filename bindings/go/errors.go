@@ -6,7 +6,9 @@ import "errors"
 // number. The numbers are ABI and never change within a major version.
 //
 // A Status is also an error, and every *Error unwraps to its Status, so
-// errors.Is(err, StatusInvalidScale) tests the kind of an error.
+// errors.Is(err, StatusInvalidScale) tests the kind of an error. (As an
+// error, fmt's %v prints a Status with its Error text; String gives the
+// bare name.)
 type Status int32
 
 const (
