@@ -13,13 +13,13 @@ import (
 // library's README.
 func ExampleNew() {
 	seed := uint64(42)
-	init, err := variancescaling.New(2.0, variancescaling.FanIn, variancescaling.TruncatedNormal, &seed)
+	ini, err := variancescaling.New(2.0, variancescaling.FanIn, variancescaling.TruncatedNormal, &seed)
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer init.Close()
+	defer ini.Close()
 
-	w, err := init.Fill32([]int64{3, 3, 16, 32})
+	w, err := ini.Fill32([]int64{3, 3, 16, 32})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -29,15 +29,15 @@ func ExampleNew() {
 
 // An initializer read from a Keras model file's serialized form.
 func ExampleFromConfigJSON() {
-	init, err := variancescaling.FromConfigJSON(
+	ini, err := variancescaling.FromConfigJSON(
 		`{"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": 1}, "registered_name": null}`)
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer init.Close()
-	cfg, _ := init.ConfigJSON()
+	defer ini.Close()
+	cfg, _ := ini.ConfigJSON()
 	fmt.Println(cfg)
-	p, _ := init.Describe([]int64{784, 10})
+	p, _ := ini.Describe([]int64{784, 10})
 	fmt.Printf("fan_in %d fan_out %d n %g limit %.6f\n", p.FanIn, p.FanOut, p.N, p.Limit)
 	// Output:
 	// {"seed":1,"scale":1.0,"mode":"fan_avg","distribution":"uniform","input_axes":null,"output_axes":null}
@@ -47,13 +47,13 @@ func ExampleFromConfigJSON() {
 // A PyTorch Conv2d weight [out, in, kh, kw] with PyTorch's fans.
 func ExampleNewWithAxes() {
 	seed := uint64(7)
-	init, err := variancescaling.NewWithAxes(2.0, variancescaling.FanIn, variancescaling.UntruncatedNormal,
+	ini, err := variancescaling.NewWithAxes(2.0, variancescaling.FanIn, variancescaling.UntruncatedNormal,
 		&seed, []int64{1, 2, 3}, []int64{0, 2, 3})
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer init.Close()
-	p, _ := init.Describe([]int64{64, 32, 3, 3})
+	defer ini.Close()
+	p, _ := ini.Describe([]int64{64, 32, 3, 3})
 	fmt.Println(p.FanIn, p.FanOut)
 	// Output: 288 576
 }
@@ -61,11 +61,11 @@ func ExampleNewWithAxes() {
 // Shards of one tensor, filled separately, are the slices of the whole fill.
 func ExampleInitializer_FillRange32() {
 	seed := uint64(42)
-	init, _ := variancescaling.New(2.0, variancescaling.FanIn, variancescaling.TruncatedNormal, &seed)
-	defer init.Close()
+	ini, _ := variancescaling.New(2.0, variancescaling.FanIn, variancescaling.TruncatedNormal, &seed)
+	defer ini.Close()
 	shape := []int64{3, 3, 16, 32}
 	shard := make([]float32, 2)
-	if err := init.FillRange32(shape, 0, shard); err != nil {
+	if err := ini.FillRange32(shape, 0, shard); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Printf("%+f %+f\n", shard[0], shard[1])

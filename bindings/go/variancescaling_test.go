@@ -158,6 +158,15 @@ func TestInvalidShape(t *testing.T) {
 	huge := []int64{1 << 40, 1 << 40}
 	_, err = in.Fill32(huge)
 	wantStatus(t, err, StatusInvalidShape)
+	// a valid shape too large for one Go slice: fill it in ranges
+	_, err = in.Fill32([]int64{1 << 62})
+	wantStatus(t, err, StatusBufferSize, "too large")
+	_, err = in.Fill64([]int64{1 << 61, 2})
+	wantStatus(t, err, StatusBufferSize, "too large")
+	r := make([]float32, 3)
+	if err := in.FillRange32([]int64{1 << 62}, 1<<61, r); err != nil {
+		t.Fatal("a range of a huge tensor:", err)
+	}
 	_, _, err = ComputeFans([]int64{1 << 62, 4, 2})
 	wantStatus(t, err, StatusInvalidShape)
 	// an axis out of range is reported by the fill
