@@ -5,7 +5,10 @@
 # dependencies). Exits non-zero on any failure.
 #
 # Environment (optional):
-#   VS_GO_TEST_FLAGS  extra `go test` flags, e.g. "-v" or "-race"
+#   VS_GO_TEST_FLAGS       extra `go test` flags, e.g. "-v" or "-race"
+#   VS_GO_INSTALL_PREFIX   an install prefix (cmake --install --prefix DIR):
+#                          then also vet and test the package built with
+#                          -tags vs_pkgconfig against DIR's variance_scaling.pc
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$(pwd -P)
@@ -56,5 +59,25 @@ go vet ./...
 step "go test -count=1 ./... (bindings/go)"
 # shellcheck disable=SC2086  # VS_GO_TEST_FLAGS is a list of flags
 go test -count=1 ${VS_GO_TEST_FLAGS:-} ./...
+
+if [ -n "${VS_GO_INSTALL_PREFIX:-}" ]; then
+    PC=$(find "$VS_GO_INSTALL_PREFIX" -path '*/pkgconfig/variance_scaling.pc' -print -quit)
+    if [ -z "$PC" ]; then
+        echo "error: no pkgconfig/variance_scaling.pc under $VS_GO_INSTALL_PREFIX" >&2
+        exit 1
+    fi
+    export PKG_CONFIG_PATH
+    PKG_CONFIG_PATH="$(dirname "$PC")${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+    PC_LIBDIR=$(pkg-config --variable=libdir variance_scaling)
+    PC_INCDIR=$(pkg-config --variable=includedir variance_scaling)
+    # flags from pkg-config only; the rpath finds the installed .so at run time
+    export CGO_CFLAGS="-DVSGO_HEADER_CKSUM=$(cksum < "$PC_INCDIR/variance_scaling.h" | cut -d' ' -f1)"
+    export CGO_LDFLAGS="'-Wl,-rpath,$PC_LIBDIR'"
+    step "go vet -tags vs_pkgconfig ./... (installed library, $PC)"
+    go vet -tags vs_pkgconfig ./...
+    step "go test -count=1 -tags vs_pkgconfig ./... (installed library)"
+    # shellcheck disable=SC2086
+    go test -count=1 -tags vs_pkgconfig ${VS_GO_TEST_FLAGS:-} ./...
+fi
 
 printf '\nGo binding: all tests passed.\n'
