@@ -1,0 +1,158 @@
+# Debian packages of libvariance_scaling, built by CPack's DEB generator from
+# the install rules of CMakeLists.txt. Included when VS_PACKAGE_DEB is ON:
+#
+#   cmake -S . -B build/package -G Ninja -DCMAKE_BUILD_TYPE=Release \
+#         -DVS_PACKAGE_DEB=ON -DVS_BUILD_TESTS=OFF
+#   cmake --build build/package
+#   (cd build/package && cpack)     # -> libvariance-scaling0_<v>-1_<arch>.deb
+#                                   #    libvariance-scaling-dev_<v>-1_<arch>.deb
+#
+# Two packages, one per install component:
+#   runtime -> libvariance-scaling<ABI major>: the .so and its soname link
+#              (Section libs; shlibs, ldconfig trigger)
+#   dev     -> libvariance-scaling-dev: header, .a, dev link, .pc, CMake
+#              package, README and license texts (Section libdevel; Depends
+#              on the runtime package of exactly the same version)
+# Each carries /usr/share/doc/<package>/copyright (packaging/debian/copyright,
+# DEP-5) and changelog.Debian.gz (packaging/debian/changelog, whose top
+# entry must name the package version: add an entry when Cargo.toml's
+# version changes).
+include_guard(GLOBAL)
+
+set(VS_DEB_RELEASE "1" CACHE STRING "Debian revision of the packages (the -N of <version>-N)")
+set(VS_DEB_MAINTAINER "libvariance_scaling developers <libvariance-scaling@example.org>"
+    CACHE STRING "Maintainer field of the Debian packages")
+
+set(VS_DEB_RUNTIME_PACKAGE "libvariance-scaling${VS_ABI_MAJOR}")
+set(VS_DEB_DEV_PACKAGE "libvariance-scaling-dev")
+# Debian orders 1.0.0~rc.1 before 1.0.0; Cargo's 1.0.0-rc.1 maps to it.
+string(REPLACE "-" "~" VS_DEB_UPSTREAM_VERSION "${VS_CARGO_VERSION}")
+set(VS_DEB_VERSION "${VS_DEB_UPSTREAM_VERSION}-${VS_DEB_RELEASE}")
+
+set(_vs_deb_dir "${PROJECT_SOURCE_DIR}/packaging/debian")
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
+  "${_vs_deb_dir}/changelog")
+
+# The changelog's newest entry must be this version.
+file(STRINGS "${_vs_deb_dir}/changelog" _vs_changelog_top LIMIT_COUNT 1)
+if(NOT _vs_changelog_top MATCHES "^libvariance-scaling \\(([^)]+)\\) ")
+  message(FATAL_ERROR "packaging/debian/changelog: cannot read the version of its first entry")
+endif()
+if(NOT CMAKE_MATCH_1 STREQUAL VS_DEB_VERSION)
+  message(FATAL_ERROR
+    "packaging/debian/changelog's newest entry is ${CMAKE_MATCH_1}, but the "
+    "packages are ${VS_DEB_VERSION} (Cargo.toml ${VS_CARGO_VERSION}, VS_DEB_RELEASE "
+    "${VS_DEB_RELEASE}): add an entry for ${VS_DEB_VERSION} at the top")
+endif()
+
+# changelog.Debian.gz: maximal compression and no name or timestamp in the
+# gzip header, as Debian policy (and lintian) ask.
+find_program(VS_GZIP_EXECUTABLE gzip REQUIRED)
+set(_vs_changelog_gz "${CMAKE_CURRENT_BINARY_DIR}/debian/changelog.Debian.gz")
+file(MAKE_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}/debian")
+execute_process(
+  COMMAND "${VS_GZIP_EXECUTABLE}" -9 -n -c "${_vs_deb_dir}/changelog"
+  OUTPUT_FILE "${_vs_changelog_gz}"
+  COMMAND_ERROR_IS_FATAL ANY)
+
+# copyright, changelog and lintian overrides (each commented) per package.
+foreach(_vs_comp IN ITEMS runtime dev)
+  if(_vs_comp STREQUAL "runtime")
+    set(_vs_pkg "${VS_DEB_RUNTIME_PACKAGE}")
+  else()
+    set(_vs_pkg "${VS_DEB_DEV_PACKAGE}")
+  endif()
+  install(FILES "${_vs_deb_dir}/copyright" "${_vs_changelog_gz}"
+          DESTINATION "${CMAKE_INSTALL_DATAROOTDIR}/doc/${_vs_pkg}"
+          COMPONENT ${_vs_comp})
+  set(_vs_overrides "${_vs_deb_dir}/${_vs_pkg}.lintian-overrides")
+  if(NOT EXISTS "${_vs_overrides}")
+    message(FATAL_ERROR "${_vs_overrides} is missing (ABI major changed? rename it and the package names inside)")
+  endif()
+  install(FILES "${_vs_overrides}"
+          DESTINATION "${CMAKE_INSTALL_DATAROOTDIR}/lintian/overrides"
+          RENAME "${_vs_pkg}"
+          COMPONENT ${_vs_comp})
+endforeach()
+
+# --- CPack -------------------------------------------------------------------
+set(CPACK_GENERATOR "DEB")
+set(CPACK_PACKAGE_NAME "libvariance-scaling")
+set(CPACK_PACKAGE_VENDOR "The libvariance_scaling developers")
+set(CPACK_PACKAGE_VERSION "${VS_DEB_UPSTREAM_VERSION}")
+# Each package's Description (summary line included) is its own
+# CPACK_DEBIAN_<COMPONENT>_DESCRIPTION below. CPackDeb prepends
+# CPACK_PACKAGE_DESCRIPTION_SUMMARY to it unless that is CPack's default
+# text, so it is left at that default here.
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${CMAKE_PROJECT_NAME} built using CMake")
+set(CPACK_PACKAGE_CONTACT "${VS_DEB_MAINTAINER}")
+set(CPACK_PACKAGING_INSTALL_PREFIX "${CMAKE_INSTALL_PREFIX}")
+set(CPACK_PACKAGE_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}/packages")
+set(CPACK_STRIP_FILES ON)
+set(CPACK_COMPONENTS_ALL runtime dev)
+
+set(CPACK_DEB_COMPONENT_INSTALL ON)
+set(CPACK_DEBIAN_FILE_NAME "DEB-DEFAULT")
+set(CPACK_DEBIAN_PACKAGE_RELEASE "${VS_DEB_RELEASE}")
+set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${VS_DEB_MAINTAINER}")
+set(CPACK_DEBIAN_PACKAGE_SOURCE "libvariance-scaling")
+set(CPACK_DEBIAN_PACKAGE_PRIORITY "optional")
+set(CPACK_DEBIAN_ENABLE_COMPONENT_DEPENDS ON)
+set(CPACK_DEBIAN_COMPRESSION_TYPE "xz")
+
+# CPackDeb indents these lines and turns the empty ones into " .".
+set(_vs_deb_long_description
+"libvariance_scaling implements the VarianceScaling weight initializer of
+TensorFlow and Keras (he_normal, glorot_uniform, lecun_normal and the other
+presets) in Rust, behind a stable C ABI. The values a fill gives are a pure
+function of the seed, the configuration and the shape, the same on every
+machine and thread count. It reads and writes Keras configuration JSON.")
+
+# runtime: the shared library, with the shlibs file and the ldconfig trigger
+# lintian expects of a public shared library. CPack's own
+# CPACK_DEBIAN_PACKAGE_SHLIBDEPS / _GENERATE_SHLIBS are not used: with either
+# one CPack also writes postinst/postrm scripts that call ldconfig, which the
+# trigger replaces (lintian: maintscript-calls-ldconfig). Instead the shlibs
+# file is written here, and Depends comes from dpkg-shlibdeps, run on the
+# built library when cpack starts (cmake/VarianceScalingCPackProject.cmake.in).
+set(_vs_shlibs "${CMAKE_CURRENT_BINARY_DIR}/debian/shlibs")
+file(WRITE "${_vs_shlibs}"
+     "libvariance_scaling ${VS_ABI_MAJOR} ${VS_DEB_RUNTIME_PACKAGE} (>= ${VS_DEB_UPSTREAM_VERSION})\n")
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME "${VS_DEB_RUNTIME_PACKAGE}")
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION "libs")
+# symbols: every exported function with the version that introduced it, kept
+# by hand (add a line with the new version for each new vs_* function;
+# scripts/test-install.sh fails when it and the library differ).
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_CONTROL_EXTRA
+    "${_vs_shlibs}" "${_vs_deb_dir}/symbols" "${_vs_deb_dir}/triggers")
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_CONTROL_STRICT_PERMISSION ON)
+set(VS_DEB_SHLIBDEPS_INPUT "${VS_SHARED_LIBRARY}")
+configure_file(cmake/VarianceScalingCPackProject.cmake.in
+               "${CMAKE_CURRENT_BINARY_DIR}/VarianceScalingCPackProject.cmake" @ONLY)
+set(CPACK_PROJECT_CONFIG_FILE "${CMAKE_CURRENT_BINARY_DIR}/VarianceScalingCPackProject.cmake")
+set(CPACK_DEBIAN_RUNTIME_DESCRIPTION
+"TensorFlow/Keras VarianceScaling weight initializer (shared library)
+${_vs_deb_long_description}
+
+This package contains the shared library.")
+
+# dev: Depends on the runtime package of exactly this version (component
+# dependency), and on libc's development files, which a static link needs.
+set(CPACK_DEBIAN_DEV_PACKAGE_NAME "${VS_DEB_DEV_PACKAGE}")
+set(CPACK_DEBIAN_DEV_PACKAGE_SECTION "libdevel")
+set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "libc6-dev | libc-dev")
+set(CPACK_DEBIAN_DEV_DESCRIPTION
+"TensorFlow/Keras VarianceScaling weight initializer (development files)
+${_vs_deb_long_description}
+
+This package contains the C header, the static library, the pkg-config
+file and the CMake package (find_package(VarianceScaling)).")
+
+include(CPack)
+cpack_add_component(runtime
+  DISPLAY_NAME "Shared library"
+  DESCRIPTION "libvariance_scaling.so.${VS_ABI_MAJOR}")
+cpack_add_component(dev
+  DISPLAY_NAME "Development files"
+  DESCRIPTION "Header, static library, pkg-config and CMake files"
+  DEPENDS runtime)
