@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of libvariance_scaling: formatting, lints, the Rust unit,
 # statistical, rounding and golden tests, the header check, the C test suite
-# against the shared and the static library (CMake + ctest), and the Python
-# re-implementation and numpy cross-checks. Exits non-zero on any failure.
+# against the shared and the static library (CMake + ctest), the Go package's
+# tests, and the Python re-implementation and numpy cross-checks. Exits
+# non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,6 +37,9 @@ fi
 
 step "C test suite (CMake workflow: build, ctest against shared and static library)"
 cmake --workflow --preset default
+
+step "Go package (bindings/go): go vet and go test against the build tree"
+bash scripts/test-go.sh
 
 step "Python: re-implementation from docs/algorithm.md and numpy rounding"
 cargo build --locked --release --lib
