@@ -1,0 +1,438 @@
+#!/usr/bin/env bash
+# Tests the install and the Debian packages of libvariance_scaling, from a
+# clean scratch directory (build/test-install/), against installed copies
+# only, never the build tree:
+#
+#   1. builds build/default (configures it with the `default` preset first if
+#      it does not exist), then `cmake --install --prefix <scratch>/prefix`;
+#   2. checks the installed layout (versioned .so, soname and dev links, .a,
+#      header, .pc, CMake package, docs), that the .so exports exactly the
+#      header's vs_* functions, and that the header's version macros,
+#      vs_version(), Cargo.toml, the CMake package version and
+#      `pkg-config --modversion` agree;
+#   3. builds and runs the consumers of tests/consumers/ against the prefix:
+#      CMake find_package (shared and static), a Makefile with pkg-config
+#      (shared and static), a C++17 program (shared and static);
+#   4. builds the .deb packages with CPack (a second build tree configured
+#      with VS_PACKAGE_DEB=ON, sharing build/default's cargo output), checks
+#      their contents and control files, runs lintian (errors fail);
+#   5. unpacks the .debs into a scratch root (dpkg-deb -x) and repeats 2 and 3
+#      against it, so the packages are known to be complete.
+#
+# Prints PASS/FAIL per check and ends with "N passed, M failed"; exits
+# non-zero on any failure. Logs of every check: build/test-install/logs/.
+# Without lintian the lintian check is skipped loudly, unless running as
+# root with CI=true, where it is installed with apt-get.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$PWD"
+BUILD="$ROOT/build/default"
+SCRATCH="$ROOT/build/test-install"
+LOGS="$SCRATCH/logs"
+START=$SECONDS
+
+passed=0
+failed=0
+skipped=0
+n=0
+
+last_ok=1
+pass() { passed=$((passed + 1)); last_ok=1; echo "PASS: $*"; }
+fail() { failed=$((failed + 1)); last_ok=0; echo "FAIL: $*"; }
+note() { printf '\n== %s\n' "$*"; }
+
+# check "<description>" <command> [args...]: runs the command with its
+# output in a log; PASS or FAIL (with the log's tail).
+check() {
+    local desc="$1"
+    shift
+    n=$((n + 1))
+    local log
+    log="$LOGS/$(printf '%02d' "$n")-$(printf '%s' "$desc" | tr -c 'A-Za-z0-9._-' '_' | cut -c1-60).log"
+    if "$@" >"$log" 2>&1; then
+        pass "$desc"
+    else
+        fail "$desc  (log: ${log#"$ROOT"/})"
+        tail -n 30 "$log" | sed 's/^/    | /'
+    fi
+}
+
+summary() {
+    echo
+    echo "test-install: $((SECONDS - START)) s; logs in ${LOGS#"$ROOT"/}/"
+    if [ "$skipped" -gt 0 ]; then
+        echo "($skipped check(s) SKIPPED: see the SKIP lines above)"
+    fi
+    echo "$passed passed, $failed failed"
+    if [ "$failed" -eq 0 ]; then exit 0; else exit 1; fi
+}
+
+# Stops when the check just run failed: what follows needs it.
+die_unless_passed() {
+    if [ "$last_ok" -eq 0 ]; then
+        echo "stopping: the checks below need what just failed"
+        summary
+    fi
+}
+
+# A clean environment for consumers: only the paths a test gives them.
+clean_env=(env -u PKG_CONFIG_PATH -u PKG_CONFIG_LIBDIR -u PKG_CONFIG_SYSROOT_DIR
+           -u CMAKE_PREFIX_PATH -u VarianceScaling_DIR -u LD_LIBRARY_PATH
+           -u CFLAGS -u CXXFLAGS -u LDFLAGS -u CPATH -u LIBRARY_PATH -u C_INCLUDE_PATH)
+
+# --- facts from the sources --------------------------------------------------
+CARGO_VERSION=$(sed -n 's/^version[[:space:]]*=[[:space:]]*"\([^"]*\)".*/\1/p' Cargo.toml | head -n1)
+NUMERIC_VERSION=$(printf '%s' "$CARGO_VERSION" | grep -oE '^[0-9]+\.[0-9]+\.[0-9]+')
+ABI_MAJOR=$(sed -n 's/^abi-major[[:space:]]*=[[:space:]]*\([0-9][0-9]*\).*/\1/p' Cargo.toml | head -n1)
+DEB_VERSION="${CARGO_VERSION//-/\~}-1"
+RUNTIME_PKG="libvariance-scaling$ABI_MAJOR"
+DEV_PKG="libvariance-scaling-dev"
+REALNAME="libvariance_scaling.so.$NUMERIC_VERSION"
+SONAME="libvariance_scaling.so.$ABI_MAJOR"
+
+rm -rf "$SCRATCH"
+mkdir -p "$LOGS"
+echo "libvariance_scaling $CARGO_VERSION (ABI $ABI_MAJOR): install and packaging tests in ${SCRATCH#"$ROOT"/}/"
+
+note "tools"
+have_tools() {
+    local missing=()
+    for t in cmake ninja cc c++ make pkg-config nm readelf ldd gzip dpkg-deb dpkg-shlibdeps file; do
+        command -v "$t" >/dev/null 2>&1 || missing+=("$t")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "missing: ${missing[*]}"
+        return 1
+    fi
+    [ -n "$CARGO_VERSION" ] && [ -n "$NUMERIC_VERSION" ] && [ -n "$ABI_MAJOR" ] ||
+        { echo "cannot read version / abi-major from Cargo.toml"; return 1; }
+}
+check "tools present (cmake ninja cc c++ make pkg-config nm readelf ldd gzip dpkg-deb dpkg-shlibdeps file)" have_tools
+die_unless_passed
+
+# --- 1. build and install ----------------------------------------------------
+note "build and install"
+build_default() {
+    if [ ! -f "$BUILD/CMakeCache.txt" ]; then
+        cmake --preset default || return 1
+    fi
+    cmake --build "$BUILD"
+}
+check "build/default is built (cmake --build)" build_default
+die_unless_passed
+CARGO_PROFILE=$(sed -n 's/^VS_CARGO_PROFILE:[A-Z]*=//p' "$BUILD/CMakeCache.txt")
+PREFIX="$SCRATCH/prefix"
+check "cmake --install build/default --prefix ${PREFIX#"$ROOT"/}" \
+    cmake --install "$BUILD" --prefix "$PREFIX"
+die_unless_passed
+
+# --- checks on an installed tree ---------------------------------------------
+# layout <prefix> <libdir> <docdir>
+check_layout() {
+    local p="$1" l="$1/$2" d="$1/$3" ok=0
+    must() { if ! "$@"; then echo "not true: $*"; ok=1; fi; }
+    must test -f "$l/$REALNAME"
+    must test ! -L "$l/$REALNAME"
+    must test "$(readlink "$l/$SONAME")" = "$REALNAME"
+    must test "$(readlink "$l/libvariance_scaling.so")" = "$SONAME"
+    must test -f "$l/libvariance_scaling.a"
+    must cmp -s "$p/include/variance_scaling.h" "$ROOT/include/variance_scaling.h"
+    must test -f "$l/pkgconfig/variance_scaling.pc"
+    must test -f "$l/cmake/VarianceScaling/VarianceScalingConfig.cmake"
+    must test -f "$l/cmake/VarianceScaling/VarianceScalingConfigVersion.cmake"
+    for f in README.md LICENSE-MIT LICENSE-APACHE; do
+        must cmp -s "$d/$f" "$ROOT/$f"
+    done
+    local soname
+    soname=$(readelf -d "$l/$REALNAME" | sed -n 's/.*Library soname: \[\(.*\)\].*/\1/p')
+    echo "soname: $soname"
+    must test "$soname" = "$SONAME"
+    if readelf -d "$l/$REALNAME" | grep -E 'R(UN)?PATH'; then
+        echo "the library carries an RPATH/RUNPATH"
+        ok=1
+    fi
+    # Nothing installed may point into the source or build tree.
+    if grep -rIl -- "$ROOT" "$p"; then
+        echo "the files above refer to $ROOT"
+        ok=1
+    fi
+    grep -q '^prefix=${pcfiledir}/' "$l/pkgconfig/variance_scaling.pc" ||
+        { echo ".pc prefix is not relative to \${pcfiledir}"; ok=1; }
+    local privs
+    privs=$(sed -n 's/^Libs.private: *//p' "$l/pkgconfig/variance_scaling.pc")
+    echo "Libs.private: $privs"
+    must test "$privs" = "-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc"
+    find "$p" | sort
+    return $ok
+}
+
+# symbols <.so>: exported functions == header's functions == packaging/debian/symbols
+check_symbols() {
+    cmake -DLIBRARY="$1" -DHEADER="$ROOT/include/variance_scaling.h" \
+        -P "$ROOT/cmake/VarianceScalingCheckSymbols.cmake" || return 1
+    local exported listed
+    exported=$(nm -D --defined-only "$1" | awk '{print $3}' | sed 's/@.*//' | sort -u)
+    listed=$(sed -n 's/^ \(vs_[A-Za-z0-9_]*\)@Base .*/\1/p' "$ROOT/packaging/debian/symbols" | sort -u)
+    if [ "$exported" != "$listed" ]; then
+        echo "packaging/debian/symbols differs from the exported functions (< exported, > listed):"
+        diff <(echo "$exported") <(echo "$listed")
+        echo "add each new function as ' vs_name@Base <version that introduced it>'"
+        return 1
+    fi
+    echo "packaging/debian/symbols lists the same $(echo "$exported" | wc -l) functions"
+}
+
+# versions <prefix> <libdir> <consumer output with vs_version=...>
+check_versions() {
+    local p="$1" l="$1/$2" out="$3" h="$1/include/variance_scaling.h" ok=0
+    local major minor patch hstring vsver cmakever compat pcver abi
+    major=$(sed -n 's/^#define VS_VERSION_MAJOR \([0-9]*\)$/\1/p' "$h")
+    minor=$(sed -n 's/^#define VS_VERSION_MINOR \([0-9]*\)$/\1/p' "$h")
+    patch=$(sed -n 's/^#define VS_VERSION_PATCH \([0-9]*\)$/\1/p' "$h")
+    hstring=$(sed -n 's/^#define VS_VERSION_STRING "\(.*\)"$/\1/p' "$h")
+    abi=$(sed -n 's/^#define VS_ABI_MAJOR \([0-9]*\)$/\1/p' "$h")
+    vsver=$(sed -n 's/^vs_version=//p' "$out")
+    cat >"$SCRATCH/print-package-version.cmake" <<'EOF'
+set(PACKAGE_FIND_NAME VarianceScaling)
+set(PACKAGE_FIND_VERSION "${FIND}")
+string(REPLACE "." ";" _parts "${FIND}")
+list(GET _parts 0 PACKAGE_FIND_VERSION_MAJOR)
+list(GET _parts 1 PACKAGE_FIND_VERSION_MINOR)
+set(PACKAGE_FIND_VERSION_PATCH 0)
+set(PACKAGE_FIND_VERSION_COUNT 2)
+set(CMAKE_SIZEOF_VOID_P 8)
+include("${FILE}")
+message("PACKAGE_VERSION=${PACKAGE_VERSION}")
+message("PACKAGE_VERSION_COMPATIBLE=${PACKAGE_VERSION_COMPATIBLE}")
+EOF
+    local vfile="$l/cmake/VarianceScaling/VarianceScalingConfigVersion.cmake"
+    cmakever=$(cmake -DFILE="$vfile" -DFIND="${major}.${minor}" -P "$SCRATCH/print-package-version.cmake" 2>&1 |
+        sed -n 's/^PACKAGE_VERSION=//p')
+    compat=$(cmake -DFILE="$vfile" -DFIND="${major}.${minor}" -P "$SCRATCH/print-package-version.cmake" 2>&1 |
+        sed -n 's/^PACKAGE_VERSION_COMPATIBLE=//p')
+    pcver=$("${clean_env[@]}" PKG_CONFIG_PATH="$l/pkgconfig" pkg-config --modversion variance_scaling)
+    printf '%-40s %s\n' "Cargo.toml version" "$CARGO_VERSION" \
+        "header VS_VERSION_MAJOR.MINOR.PATCH" "$major.$minor.$patch" \
+        "header VS_VERSION_STRING" "$hstring" \
+        "vs_version()" "$vsver" \
+        "CMake PACKAGE_VERSION" "$cmakever" \
+        "pkg-config --modversion" "$pcver" \
+        "Cargo.toml abi-major" "$ABI_MAJOR" \
+        "header VS_ABI_MAJOR" "$abi" \
+        "find_package($major.$minor) compatible" "$compat"
+    for v in "$hstring" "$vsver" "$pcver"; do
+        [ "$v" = "$CARGO_VERSION" ] || { echo "mismatch: '$v' != Cargo.toml '$CARGO_VERSION'"; ok=1; }
+    done
+    for v in "$major.$minor.$patch" "$cmakever"; do
+        [ "$v" = "$NUMERIC_VERSION" ] || { echo "mismatch: '$v' != Cargo.toml '$NUMERIC_VERSION'"; ok=1; }
+    done
+    [ "$abi" = "$ABI_MAJOR" ] || { echo "mismatch: VS_ABI_MAJOR $abi != abi-major $ABI_MAJOR"; ok=1; }
+    [ "$compat" = "TRUE" ] || { echo "the CMake package does not accept find_package(VarianceScaling $major.$minor)"; ok=1; }
+    return $ok
+}
+
+# A shared-library consumer must load the library from <libdir>; a static one
+# must not need it at all.
+check_linkage() {
+    local exe="$1" kind="$2" libdir="$3"
+    if [ "$kind" = "static" ]; then
+        if readelf -d "$exe" | grep >/dev/null "NEEDED.*libvariance_scaling"; then
+            echo "$exe: statically linked, but needs libvariance_scaling:"
+            readelf -d "$exe" | grep NEEDED
+            return 1
+        fi
+        nm "$exe" | grep >/dev/null ' T vs_fill_f32$' || { echo "$exe: vs_fill_f32 not linked in"; return 1; }
+    else
+        local resolved
+        resolved=$("${clean_env[@]}" LD_LIBRARY_PATH="$libdir" ldd "$exe" | awk '$1 == "'"$SONAME"'" {print $3}')
+        echo "$SONAME => $resolved"
+        [ "$resolved" = "$libdir/$SONAME" ] || { echo "expected $libdir/$SONAME"; return 1; }
+    fi
+    if readelf -d "$exe" | grep -E 'R(UN)?PATH' | grep >/dev/null -- "$BUILD"; then
+        echo "$exe has an RPATH into the build tree"
+        return 1
+    fi
+}
+
+# cmake_consumer <project dir> <exe name> <kind> <prefix> <libdir> <work dir>
+cmake_consumer() {
+    local src="$1" exe="$2" kind="$3" p="$4" libdir="$5" work="$6"
+    "${clean_env[@]}" cmake -S "$src" -B "$work" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+        -DCMAKE_PREFIX_PATH="$p" -DVS_CONSUMER_LINKAGE="$kind" \
+        -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF -DCMAKE_FIND_USE_SYSTEM_PACKAGE_REGISTRY=OFF ||
+        return 1
+    local found
+    found=$(sed -n 's/^VarianceScaling_DIR:PATH=//p' "$work/CMakeCache.txt")
+    [ "$found" = "$libdir/cmake/VarianceScaling" ] ||
+        { echo "find_package used $found, not $libdir/cmake/VarianceScaling"; return 1; }
+    "${clean_env[@]}" cmake --build "$work" || return 1
+    "${clean_env[@]}" LD_LIBRARY_PATH="$libdir" "$work/$exe" | tee "$work/run.out" || return 1
+    check_linkage "$work/$exe" "$kind" "$libdir"
+}
+
+# make_consumer <prefix> <libdir> <work dir>: builds both, runs both
+make_consumer() {
+    local libdir="$2" work="$3"
+    mkdir -p "$work"
+    # --no-as-needed: a static link must not name the .so even where the
+    # toolchain does not drop unneeded libraries by default.
+    "${clean_env[@]}" PKG_CONFIG_PATH="$libdir/pkgconfig" \
+        make -C "$work" -f "$ROOT/tests/consumers/pkgconfig/Makefile" LDFLAGS=-Wl,--no-as-needed ||
+        return 1
+    local pcdir
+    pcdir=$("${clean_env[@]}" PKG_CONFIG_PATH="$libdir/pkgconfig" pkg-config --variable=pcfiledir variance_scaling)
+    [ "$pcdir" = "$libdir/pkgconfig" ] || { echo "pkg-config used $pcdir"; return 1; }
+    for kind in shared static; do
+        echo "--- consumer_$kind"
+        "${clean_env[@]}" LD_LIBRARY_PATH="$libdir" "$work/consumer_$kind" || return 1
+        check_linkage "$work/consumer_$kind" "$kind" "$libdir" || return 1
+    done
+}
+
+# test_tree <label> <prefix> <libdir rel> <docdir rel>: every check on one tree
+test_tree() {
+    local label="$1" p="$2" lrel="$3" drel="$4"
+    local libdir="$p/$lrel" work="$SCRATCH/consumers-$label"
+    check "[$label] installed layout: $REALNAME, $SONAME -> it, .so -> $SONAME, .a, header, .pc, CMake files, docs; no path into the source tree" \
+        check_layout "$p" "$lrel" "$drel"
+    check "[$label] symbols: the .so exports exactly the header's vs_* functions (and packaging/debian/symbols lists them)" \
+        check_symbols "$libdir/$REALNAME"
+    check "[$label] consumer: CMake find_package(VarianceScaling 0.1 CONFIG REQUIRED), VarianceScaling::variance_scaling" \
+        cmake_consumer "$ROOT/tests/consumers/cmake" consumer shared "$p" "$libdir" "$work/cmake-shared"
+    check "[$label] consumer: CMake find_package, VarianceScaling::variance_scaling_static" \
+        cmake_consumer "$ROOT/tests/consumers/cmake" consumer static "$p" "$libdir" "$work/cmake-static"
+    check "[$label] consumer: Makefile + pkg-config, shared and static (-l:libvariance_scaling.a + --static --libs)" \
+        make_consumer "$p" "$libdir" "$work/pkgconfig"
+    check "[$label] consumer: C++17 program (find_package), shared" \
+        cmake_consumer "$ROOT/tests/consumers/cxx" consumer_cxx shared "$p" "$libdir" "$work/cxx-shared"
+    check "[$label] consumer: C++17 program (find_package), static" \
+        cmake_consumer "$ROOT/tests/consumers/cxx" consumer_cxx static "$p" "$libdir" "$work/cxx-static"
+    check "[$label] versions agree: header macros, vs_version(), Cargo.toml, CMake package, pkg-config" \
+        check_versions "$p" "$lrel" "$work/cmake-shared/run.out"
+}
+
+note "installed with cmake --install --prefix"
+PREFIX_LIBDIR=$(sed -n 's/^CMAKE_INSTALL_LIBDIR:PATH=//p' "$BUILD/CMakeCache.txt")
+PREFIX_DOCDIR=$(sed -n 's/^CMAKE_INSTALL_DOCDIR:PATH=//p' "$BUILD/CMakeCache.txt")
+test_tree prefix "$PREFIX" "${PREFIX_LIBDIR:-lib}" "${PREFIX_DOCDIR:-share/doc/variance_scaling}"
+
+# --- 4. Debian packages ------------------------------------------------------
+note "Debian packages (CPack)"
+DEB_BUILD="$SCRATCH/deb-build"
+build_debs() {
+    cmake -S "$ROOT" -B "$DEB_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+        -DVS_PACKAGE_DEB=ON -DVS_BUILD_TESTS=OFF \
+        -DVS_CARGO_PROFILE="${CARGO_PROFILE:-release}" -DVS_CARGO_TARGET_DIR="$BUILD/cargo" || return 1
+    cmake --build "$DEB_BUILD" || return 1
+    (cd "$DEB_BUILD" && cpack) || return 1
+    ls -l "$DEB_BUILD/packages/"
+}
+check "cpack builds the .debs (VS_PACKAGE_DEB=ON, prefix /usr, multiarch libdir)" build_debs
+RUNTIME_DEB=$(ls "$DEB_BUILD"/packages/"${RUNTIME_PKG}"_*.deb 2>/dev/null | head -n1)
+DEV_DEB=$(ls "$DEB_BUILD"/packages/"${DEV_PKG}"_*.deb 2>/dev/null | head -n1)
+DEB_LIBDIR=$(sed -n 's/^CMAKE_INSTALL_LIBDIR:PATH=//p' "$DEB_BUILD/CMakeCache.txt" 2>/dev/null)
+if [ -z "$RUNTIME_DEB" ] || [ -z "$DEV_DEB" ]; then
+    fail "both packages exist ($RUNTIME_PKG, $DEV_PKG)"
+    die_unless_passed
+fi
+
+check_debs() {
+    local ok=0 ctl="$SCRATCH/deb-control"
+    field() { dpkg-deb -f "$1" "$2"; }
+    for deb in "$RUNTIME_DEB" "$DEV_DEB"; do
+        echo "--- $(basename "$deb")"
+        dpkg-deb -I "$deb"
+        dpkg-deb -c "$deb"
+        [ "$(field "$deb" Version)" = "$DEB_VERSION" ] || { echo "Version is not $DEB_VERSION"; ok=1; }
+        [ "$(field "$deb" Priority)" = "optional" ] || { echo "Priority is not optional"; ok=1; }
+        [ -n "$(field "$deb" Maintainer)" ] || { echo "no Maintainer"; ok=1; }
+        [ -n "$(field "$deb" Description)" ] || { echo "no Description"; ok=1; }
+    done
+    [ "$(field "$RUNTIME_DEB" Package)" = "$RUNTIME_PKG" ] || { echo "runtime package name"; ok=1; }
+    [ "$(field "$DEV_DEB" Package)" = "$DEV_PKG" ] || { echo "dev package name"; ok=1; }
+    [ "$(field "$RUNTIME_DEB" Section)" = "libs" ] || { echo "runtime Section is not libs"; ok=1; }
+    [ "$(field "$DEV_DEB" Section)" = "libdevel" ] || { echo "dev Section is not libdevel"; ok=1; }
+    field "$DEV_DEB" Depends | grep -F >/dev/null "$RUNTIME_PKG (= $DEB_VERSION)" ||
+        { echo "dev does not Depend on $RUNTIME_PKG (= $DEB_VERSION)"; ok=1; }
+    field "$RUNTIME_DEB" Depends | grep >/dev/null "libc6" || { echo "runtime does not Depend on libc6"; ok=1; }
+
+    # Which files go where: the runtime package holds the library and its
+    # soname link, the dev package everything else.
+    local L="./usr/$DEB_LIBDIR"
+    files() { dpkg-deb -c "$1" | awk '$1 !~ /^d/ {print $6}' | sort; }
+    local want_runtime want_dev
+    want_runtime=$(printf '%s\n' "$L/$REALNAME" "$L/$SONAME" \
+        "./usr/share/doc/$RUNTIME_PKG/changelog.Debian.gz" "./usr/share/doc/$RUNTIME_PKG/copyright" \
+        "./usr/share/lintian/overrides/$RUNTIME_PKG" | sort)
+    want_dev=$(printf '%s\n' "$L/libvariance_scaling.so" "$L/libvariance_scaling.a" \
+        "./usr/include/variance_scaling.h" "$L/pkgconfig/variance_scaling.pc" \
+        "$L/cmake/VarianceScaling/VarianceScalingConfig.cmake" \
+        "$L/cmake/VarianceScaling/VarianceScalingConfigVersion.cmake" \
+        "./usr/share/doc/$DEV_PKG/README.md" "./usr/share/doc/$DEV_PKG/LICENSE-MIT" \
+        "./usr/share/doc/$DEV_PKG/LICENSE-APACHE" \
+        "./usr/share/doc/$DEV_PKG/changelog.Debian.gz" "./usr/share/doc/$DEV_PKG/copyright" \
+        "./usr/share/lintian/overrides/$DEV_PKG" | sort)
+    diff <(echo "$want_runtime") <(files "$RUNTIME_DEB") || { echo "runtime package contents (< wanted, > found)"; ok=1; }
+    diff <(echo "$want_dev") <(files "$DEV_DEB") || { echo "dev package contents (< wanted, > found)"; ok=1; }
+
+    # Control files of the runtime package: shlibs, symbols, the ldconfig
+    # trigger, and no maintainer scripts (the trigger replaces them).
+    rm -rf "$ctl" && dpkg-deb -e "$RUNTIME_DEB" "$ctl"
+    ls -l "$ctl"
+    grep -qx "libvariance_scaling $ABI_MAJOR $RUNTIME_PKG (>= ${CARGO_VERSION//-/\~})" "$ctl/shlibs" ||
+        { echo "shlibs:"; cat "$ctl/shlibs"; ok=1; }
+    grep -qx "activate-noawait ldconfig" "$ctl/triggers" || { echo "no ldconfig trigger"; ok=1; }
+    head -n1 "$ctl/symbols" | grep -x >/dev/null "$SONAME $RUNTIME_PKG #MINVER#" || { echo "symbols header"; ok=1; }
+    for s in postinst postrm preinst prerm; do
+        [ ! -e "$ctl/$s" ] || { echo "unexpected maintainer script $s"; ok=1; }
+    done
+    # changelog.Debian.gz: gzip, newest entry = the package version.
+    for deb in "$RUNTIME_DEB" "$DEV_DEB"; do
+        local pkg top
+        pkg=$(field "$deb" Package)
+        top=$(dpkg-deb --fsys-tarfile "$deb" | tar -xOf - "./usr/share/doc/$pkg/changelog.Debian.gz" | gzip -dc | head -n1)
+        echo "$pkg changelog: $top"
+        [[ "$top" == "libvariance-scaling ($DEB_VERSION) "* ]] || { echo "changelog top entry is not $DEB_VERSION"; ok=1; }
+        top=$(dpkg-deb --fsys-tarfile "$deb" | tar -xOf - "./usr/share/doc/$pkg/copyright" | head -n1)
+        [ "$top" = "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/" ] ||
+            { echo "$pkg copyright is not DEP-5: $top"; ok=1; }
+    done
+    return $ok
+}
+check "package fields, Depends (dev = same version), contents split, shlibs/symbols/ldconfig trigger, changelog, copyright" check_debs
+
+run_lintian() {
+    # Errors fail; warnings and infos are shown.
+    local out rc
+    out=$(lintian --display-level ">=info" --fail-on error "$RUNTIME_DEB" "$DEV_DEB" 2>&1)
+    rc=$?
+    echo "$out"
+    echo "$out" | grep -v '^running with root privileges' >"$SCRATCH/lintian.txt"
+    [ $rc -eq 0 ] && ! echo "$out" | grep >/dev/null '^E: '
+}
+if ! command -v lintian >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && [ "${CI:-}" = "true" ]; then
+    echo "lintian is missing: installing it (root, CI=true)"
+    (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q lintian) >"$LOGS/apt-lintian.log" 2>&1
+fi
+if command -v lintian >/dev/null 2>&1; then
+    check "lintian reports no errors on both packages" run_lintian
+    if [ -s "$SCRATCH/lintian.txt" ]; then
+        echo "    lintian says:"
+        sed 's/^/    | /' "$SCRATCH/lintian.txt"
+    else
+        echo "    lintian: no tags (overrides: packaging/debian/*.lintian-overrides)"
+    fi
+else
+    skipped=$((skipped + 1))
+    echo "SKIP: ******** lintian is not installed: the packages were NOT linted ********"
+    echo "SKIP: ******** install it (apt-get install lintian) or run as root with CI=true ********"
+fi
+
+# --- 5. the packages' contents, unpacked -------------------------------------
+note "the .deb contents unpacked into a scratch root (dpkg-deb -x)"
+DEBROOT="$SCRATCH/debroot"
+check "dpkg-deb -x both packages into ${DEBROOT#"$ROOT"/}" \
+    bash -c 'dpkg-deb -x "$1" "$3" && dpkg-deb -x "$2" "$3"' _ "$RUNTIME_DEB" "$DEV_DEB" "$DEBROOT"
+test_tree deb "$DEBROOT/usr" "$DEB_LIBDIR" "share/doc/$DEV_PKG"
+
+summary
