@@ -97,7 +97,7 @@ echo "libvariance_scaling $CARGO_VERSION (ABI $ABI_MAJOR): install and packaging
 note "tools"
 have_tools() {
     local missing=()
-    for t in cmake ninja cc c++ make pkg-config nm readelf ldd gzip dpkg-deb dpkg-shlibdeps file; do
+    for t in cmake ninja cc c++ make pkg-config nm readelf ldd gzip dpkg-deb dpkg-shlibdeps; do
         command -v "$t" >/dev/null 2>&1 || missing+=("$t")
     done
     if [ ${#missing[@]} -gt 0 ]; then
@@ -107,7 +107,7 @@ have_tools() {
     [ -n "$CARGO_VERSION" ] && [ -n "$NUMERIC_VERSION" ] && [ -n "$ABI_MAJOR" ] ||
         { echo "cannot read version / abi-major from Cargo.toml"; return 1; }
 }
-check "tools present (cmake ninja cc c++ make pkg-config nm readelf ldd gzip dpkg-deb dpkg-shlibdeps file)" have_tools
+check "tools present (cmake ninja cc c++ make pkg-config nm readelf ldd gzip dpkg-deb dpkg-shlibdeps)" have_tools
 die_unless_passed
 
 # --- 1. build and install ----------------------------------------------------
