@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test of libvariance_scaling: formatting, lints, the Rust unit,
 # statistical, rounding and golden tests, the header check, the C test suite
-# against the shared and the static library (CMake + ctest), the Go package's
-# tests, and the Python re-implementation and numpy cross-checks. Exits
-# non-zero on any failure.
+# against the shared and the static library (CMake + ctest), the install /
+# packaging checks with their consumer projects, the Go package's tests, and
+# the Python re-implementation and numpy cross-checks. Exits non-zero on any
+# failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,8 +39,11 @@ fi
 step "C test suite (CMake workflow: build, ctest against shared and static library)"
 cmake --workflow --preset default
 
-step "Go package (bindings/go): go vet and go test against the build tree"
-bash scripts/test-go.sh
+step "Install, pkg-config, CMake package, Debian packages (lintian), consumers"
+bash scripts/test-install.sh
+
+step "Go package (bindings/go): go vet and go test against the build tree and the installed copy"
+VS_GO_INSTALL_PREFIX="$PWD/build/test-install/prefix" bash scripts/test-go.sh
 
 step "Python: re-implementation from docs/algorithm.md and numpy rounding"
 cargo build --locked --release --lib
