@@ -2,8 +2,9 @@
 //! the same run: a plain store loop over the same buffer (the memory
 //! bandwidth limit) and a naive single-threaded rand_pcg + rand_distr loop.
 //!
-//! Run: `cargo bench --bench fill` (add `-- --quick` for a short run, or
-//! `-- --n 1000000` for another element count). Not part of the test suite:
+//! Run: `cargo bench --bench fill` (add `-- --quick` for a short run,
+//! `-- --n 1048576` for another element count, `-- --only uniform/f32` for
+//! some rows, `-- --no-big` to skip the 1 GiB peak-memory fill). Not part of the test suite:
 //! it prints figures and ratios and asserts nothing about speed.
 
 use std::hint::black_box;
@@ -20,6 +21,7 @@ struct Opts {
     n: usize,
     reps: usize,
     big: bool,
+    only: Option<String>,
 }
 
 fn opts() -> Opts {
@@ -28,6 +30,7 @@ fn opts() -> Opts {
         n: 1 << 24,
         reps: 5,
         big: true,
+        only: None,
     };
     let mut i = 1;
     while i < args.len() {
@@ -41,6 +44,10 @@ fn opts() -> Opts {
                 o.n = args[i].parse().expect("--n takes an element count");
             }
             "--no-big" => o.big = false,
+            "--only" => {
+                i += 1;
+                o.only = Some(args[i].clone());
+            }
             _ => {} // cargo bench passes --bench
         }
         i += 1;
@@ -126,6 +133,14 @@ fn row<T: Element + Default + Fresh>(
     dist: Distribution,
     threads_all: usize,
 ) {
+    if let Some(only) = &o.only {
+        // e.g. --only truncated_normal/f32 (a leading space-free prefix
+        // match, so "truncated" does not select "untruncated")
+        let name = format!("{}/{}", dist_name(dist), tname);
+        if !name.starts_with(only.as_str()) {
+            return;
+        }
+    }
     let n = o.n;
     let shape = [n as i64 / 1024, 1024];
     assert_eq!(

@@ -54,7 +54,7 @@ pub fn block_rng(seed: u64, block: u64) -> Pcg64 {
 
 /// One standard value: truncated normal on `(-2, 2)`, standard normal, or
 /// uniform on `[-1, 1)`. The caller multiplies it by the scale factor.
-#[inline]
+#[inline(always)]
 pub fn draw_standard(distribution: Distribution, rng: &mut Pcg64) -> f64 {
     match distribution {
         Distribution::TruncatedNormal => loop {
