@@ -598,6 +598,9 @@ static void test_rejections(void) {
            "NaN");
     reject("seed 2^64 reported as written", "{\"seed\":18446744073709551616}",
            VS_ERR_INVALID_CONFIG, "seed=18446744073709551616");
+    /* valid UTF-8 but not JSON: a non-ASCII character outside strings */
+    reject("non-ASCII outside strings", "{\xc3\xa9:NaN}", VS_ERR_INVALID_CONFIG, "JSON");
+    reject("non-ASCII after a number", "{\"seed\":1\xc3\xa9}", VS_ERR_INVALID_CONFIG, "JSON");
     /* several bad values: the first in Keras's order wins */
     reject("scale before mode", "{\"mode\":\"bad\",\"scale\":-1}", VS_ERR_INVALID_SCALE,
            "scale");

@@ -628,18 +628,21 @@ fn protect_special_numbers(text: &str) -> Cow<'_, str> {
             i += 1;
             continue;
         }
-        let rest = &text[i..];
+        // bytes, not str: outside strings a non-ASCII byte (invalid JSON,
+        // reported by the parser) may sit anywhere, also mid-character
+        let rest = &bytes[i..];
         let token_len = if let Some(t) = ["-Infinity", "Infinity", "NaN"]
             .into_iter()
-            .find(|t| rest.starts_with(t))
+            .find(|t| rest.starts_with(t.as_bytes()))
         {
             Some(t.len())
         } else if b == b'-' || b.is_ascii_digit() {
             let len = rest
-                .bytes()
+                .iter()
                 .take_while(|c| c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.' | b'e' | b'E'))
                 .count();
-            let tok = &rest[..len];
+            // ASCII from an ASCII byte on: both ends are char boundaries
+            let tok = &text[i..i + len];
             let special = if tok.contains(['.', 'e', 'E']) {
                 tok.parse::<f64>().is_ok_and(|v| v.is_infinite())
             } else {
