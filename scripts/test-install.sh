@@ -156,8 +156,14 @@ check_layout() {
         echo "the files above refer to $ROOT"
         ok=1
     fi
-    grep -q '^prefix=${pcfiledir}/' "$l/pkgconfig/variance_scaling.pc" ||
-        { echo ".pc prefix is not relative to \${pcfiledir}"; ok=1; }
+    if [ -n "${PC_SYSROOT:-}" ]; then
+        # the Debian packages: a literal /usr, so pkg-config drops system dirs
+        grep -qx 'prefix=/usr' "$l/pkgconfig/variance_scaling.pc" ||
+            { echo ".pc prefix of the packages is not /usr"; ok=1; }
+    else
+        grep -q '^prefix=${pcfiledir}/' "$l/pkgconfig/variance_scaling.pc" ||
+            { echo ".pc prefix is not relative to \${pcfiledir}"; ok=1; }
+    fi
     local privs
     privs=$(sed -n 's/^Libs.private: *//p' "$l/pkgconfig/variance_scaling.pc")
     echo "Libs.private: $privs"
@@ -276,7 +282,10 @@ make_consumer() {
     mkdir -p "$work"
     # --no-as-needed: a static link must not name the .so even where the
     # toolchain does not drop unneeded libraries by default.
-    "${clean_env[@]}" PKG_CONFIG_PATH="$libdir/pkgconfig" \
+    # a .deb's .pc says prefix=/usr: point pkg-config at the unpacked root
+    local sysroot=()
+    [ -n "${PC_SYSROOT:-}" ] && sysroot=(PKG_CONFIG_SYSROOT_DIR="$PC_SYSROOT")
+    "${clean_env[@]}" PKG_CONFIG_PATH="$libdir/pkgconfig" "${sysroot[@]}" \
         make -C "$work" -f "$ROOT/tests/consumers/pkgconfig/Makefile" LDFLAGS=-Wl,--no-as-needed ||
         return 1
     local pcdir
@@ -433,6 +442,6 @@ note "the .deb contents unpacked into a scratch root (dpkg-deb -x)"
 DEBROOT="$SCRATCH/debroot"
 check "dpkg-deb -x both packages into ${DEBROOT#"$ROOT"/}" \
     bash -c 'dpkg-deb -x "$1" "$3" && dpkg-deb -x "$2" "$3"' _ "$RUNTIME_DEB" "$DEV_DEB" "$DEBROOT"
-test_tree deb "$DEBROOT/usr" "$DEB_LIBDIR" "share/doc/$DEV_PKG"
+PC_SYSROOT="$DEBROOT" test_tree deb "$DEBROOT/usr" "$DEB_LIBDIR" "share/doc/$DEV_PKG"
 
 summary
