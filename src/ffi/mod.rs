@@ -842,3 +842,36 @@ pub extern "C" fn vs_version() -> *const c_char {
 pub extern "C" fn vs_algorithm() -> *const c_char {
     c"pcg64-block-v1".as_ptr()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A function with the exports' shape whose body panics.
+    fn panics_inside() -> vs_status {
+        ffi_boundary!(c"vs_test_panic", {
+            let v: Vec<u8> = Vec::new();
+            if v.is_empty() {
+                panic!("deliberate test panic");
+            }
+            vs_status::VS_OK
+        })
+    }
+
+    #[test]
+    fn a_panic_becomes_vs_err_internal_and_the_process_goes_on() {
+        assert_eq!(panics_inside(), vs_status::VS_ERR_INTERNAL);
+        // SAFETY: the message pointer is valid until the next failing call.
+        let msg = unsafe { CStr::from_ptr(vs_last_error_message()) }
+            .to_string_lossy()
+            .into_owned();
+        assert!(msg.contains("deliberate test panic"), "{msg}");
+        assert!(msg.contains("vs_test_panic"), "{msg}");
+        // the library keeps working afterwards
+        let shape = [3i64, 4];
+        let (mut fi, mut fo) = (0i64, 0i64);
+        // SAFETY: valid pointers to live locals.
+        let st = unsafe { vs_compute_fans(shape.as_ptr(), 2, &mut fi, &mut fo) };
+        assert_eq!((st, fi, fo), (vs_status::VS_OK, 3, 4));
+    }
+}
