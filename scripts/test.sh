@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of libvariance_scaling: formatting, lints, the Rust unit,
 # statistical, rounding and golden tests, the header check, the C test suite
-# against the shared and the static library (CMake + ctest), the install /
+# against the shared and the static library (CMake + ctest), the same suite
+# under ASan+UBSan and under valgrind memcheck, the install /
 # packaging checks with their consumer projects, the Go package's tests, and
 # the Python re-implementation and numpy cross-checks. Exits non-zero on any
 # failure.
@@ -38,6 +39,9 @@ fi
 
 step "C test suite (CMake workflow: build, ctest against shared and static library)"
 cmake --workflow --preset default
+
+step "C test suite under ASan+UBSan (preset asan) and valgrind memcheck (preset valgrind)"
+bash scripts/test-sanitizers.sh
 
 step "Install, pkg-config, CMake package, Debian packages (lintian), consumers"
 bash scripts/test-install.sh
