@@ -55,10 +55,19 @@ pub(crate) fn report_panic(payload: Box<dyn Any + Send>, function: &CStr) -> vs_
 }
 
 /// Runs a function body returning `vs_status`, catching any panic.
+///
+/// In the crate's unit tests, a thread may ask every export to panic at
+/// the start of its body ([`inject_panics`]), so that the tests can prove
+/// each boundary turns a panic into `VS_ERR_INTERNAL`; that hook does not
+/// exist in any other build.
 macro_rules! ffi_boundary {
     ($name:literal, $body:block) => {{
         match ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(
-            || -> $crate::ffi::status::vs_status { $body },
+            || -> $crate::ffi::status::vs_status {
+                #[cfg(test)]
+                $crate::ffi::boundary::injected_panic_point($name);
+                $body
+            },
         )) {
             Ok(status) => status,
             Err(payload) => $crate::ffi::boundary::report_panic(payload, $name),
@@ -67,3 +76,23 @@ macro_rules! ffi_boundary {
 }
 
 pub(crate) use ffi_boundary;
+
+#[cfg(test)]
+thread_local! {
+    static INJECT_PANICS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Test builds only: makes every export called on this thread panic inside
+/// its boundary (`on = true`) or behave normally again (`on = false`).
+#[cfg(test)]
+pub(crate) fn inject_panics(on: bool) {
+    INJECT_PANICS.with(|f| f.set(on));
+}
+
+/// Test builds only: panics when this thread asked for injected panics.
+#[cfg(test)]
+pub(crate) fn injected_panic_point(function: &CStr) {
+    if INJECT_PANICS.with(|f| f.get()) {
+        panic!("injected test panic in {}", function.to_string_lossy());
+    }
+}

@@ -149,6 +149,19 @@ unsafe fn axes_arg(p: *const i64, n: usize, name: &str) -> Result<Option<Vec<i64
     Ok(Some(unsafe { std::slice::from_raw_parts(p, n) }.to_vec()))
 }
 
+/// Sets `*out` to NULL when `out` is usable, before anything else runs, so
+/// that every error (`VS_ERR_INTERNAL` from a caught panic included) leaves
+/// `*out` NULL.
+///
+/// # Safety
+/// `out` is NULL or writable.
+unsafe fn clear_handle_out(out: *mut *mut vs_initializer) {
+    if !out.is_null() && out.is_aligned() {
+        // SAFETY: non-NULL, aligned and writable per the contract.
+        unsafe { *out = std::ptr::null_mut() };
+    }
+}
+
 /// Stores a new handle in `*out`.
 ///
 /// # Safety
@@ -246,6 +259,8 @@ pub unsafe extern "C" fn vs_create_with_axes(
     n_output_axes: usize,
     out: *mut *mut vs_initializer,
 ) -> vs_status {
+    // SAFETY: per the contract on `out`.
+    unsafe { clear_handle_out(out) };
     ffi_boundary!(c"vs_create_with_axes", {
         if let Err(e) = check_ptr(out, "out") {
             return fail(e);
@@ -322,6 +337,8 @@ pub unsafe extern "C" fn vs_from_config_json(
     json: *const c_char,
     out: *mut *mut vs_initializer,
 ) -> vs_status {
+    // SAFETY: per the contract on `out`.
+    unsafe { clear_handle_out(out) };
     ffi_boundary!(c"vs_from_config_json", {
         if let Err(e) = check_ptr(out, "out") {
             return fail(e);
@@ -449,7 +466,10 @@ pub unsafe extern "C" fn vs_destroy(init: *mut vs_initializer) {
     }
     let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         // SAFETY: created by Box::into_raw in store_handle; not used again.
-        drop(unsafe { Box::from_raw(init) });
+        let handle = unsafe { Box::from_raw(init) };
+        #[cfg(test)]
+        boundary::injected_panic_point(c"vs_destroy");
+        drop(handle);
     }));
 }
 
@@ -847,31 +867,153 @@ pub extern "C" fn vs_algorithm() -> *const c_char {
 mod tests {
     use super::*;
 
-    /// A function with the exports' shape whose body panics.
-    fn panics_inside() -> vs_status {
-        ffi_boundary!(c"vs_test_panic", {
-            let v: Vec<u8> = Vec::new();
-            if v.is_empty() {
-                panic!("deliberate test panic");
-            }
-            vs_status::VS_OK
-        })
+    /// This thread's last error message.
+    fn last_message() -> String {
+        // SAFETY: never NULL; valid until the next failing call.
+        unsafe { CStr::from_ptr(vs_last_error_message()) }
+            .to_string_lossy()
+            .into_owned()
     }
 
+    /// Checks that `status` is the injected panic of `function`, reported.
+    fn assert_internal(status: vs_status, function: &str) {
+        assert_eq!(status, vs_status::VS_ERR_INTERNAL, "{function}");
+        let msg = last_message();
+        assert!(
+            msg.contains("injected test panic") && msg.contains(function),
+            "{function}: {msg}"
+        );
+    }
+
+    /// Every export that returns a status, made to panic inside its
+    /// boundary, returns `VS_ERR_INTERNAL` with a message, writes no
+    /// output, and the library works normally afterwards.
     #[test]
-    fn a_panic_becomes_vs_err_internal_and_the_process_goes_on() {
-        assert_eq!(panics_inside(), vs_status::VS_ERR_INTERNAL);
-        // SAFETY: the message pointer is valid until the next failing call.
-        let msg = unsafe { CStr::from_ptr(vs_last_error_message()) }
-            .to_string_lossy()
-            .into_owned();
-        assert!(msg.contains("deliberate test panic"), "{msg}");
-        assert!(msg.contains("vs_test_panic"), "{msg}");
-        // the library keeps working afterwards
-        let shape = [3i64, 4];
+    fn a_panic_inside_any_export_becomes_vs_err_internal_and_the_process_goes_on() {
+        let seed = 7u64;
+        let mut h: *mut vs_initializer = std::ptr::null_mut();
+        // SAFETY: valid pointers to live locals throughout; `h` is a live
+        // handle until destroyed at the end.
+        unsafe {
+            assert_eq!(
+                vs_create(2.0, 0, 0, &seed, &mut h),
+                vs_status::VS_OK,
+                "{}",
+                last_message()
+            );
+            let shape = [3i64, 4];
+            let json = c"{\"seed\": 7}";
+            let sentinel_handle = std::ptr::dangling_mut::<vs_initializer>();
+            let axes = [0i64];
+
+            boundary::inject_panics(true);
+
+            let mut out = sentinel_handle;
+            assert_internal(vs_create(2.0, 0, 0, &seed, &mut out), "vs_create_with_axes");
+            assert!(out.is_null(), "vs_create leaves *out NULL on any error");
+            let mut out = sentinel_handle;
+            let st = vs_create_with_axes(
+                2.0,
+                0,
+                0,
+                &seed,
+                axes.as_ptr(),
+                1,
+                axes.as_ptr(),
+                1,
+                &mut out,
+            );
+            assert_internal(st, "vs_create_with_axes");
+            assert!(out.is_null());
+            let mut out = sentinel_handle;
+            assert_internal(
+                vs_from_config_json(json.as_ptr(), &mut out),
+                "vs_from_config_json",
+            );
+            assert!(out.is_null());
+
+            let mut buf = [0x55 as c_char; 256];
+            let mut len = usize::MAX;
+            let st = vs_get_config_json(h, buf.as_mut_ptr(), buf.len(), &mut len);
+            assert_internal(st, "vs_get_config_json");
+            assert!(buf.iter().all(|&b| b == 0x55) && len == usize::MAX);
+            let mut s = 0xdead_u64;
+            assert_internal(vs_get_seed(h, &mut s), "vs_get_seed");
+            assert_eq!(s, 0xdead);
+
+            let mut f32s = [-1.5f32; 12];
+            let mut f64s = [-1.5f64; 12];
+            let mut u16s = [0xabcd_u16; 12];
+            let sp = shape.as_ptr();
+            assert_internal(vs_fill_f32(h, sp, 2, f32s.as_mut_ptr(), 12), "vs_fill_f32");
+            assert_internal(vs_fill_f64(h, sp, 2, f64s.as_mut_ptr(), 12), "vs_fill_f64");
+            assert_internal(vs_fill_f16(h, sp, 2, u16s.as_mut_ptr(), 12), "vs_fill_f16");
+            assert_internal(
+                vs_fill_bf16(h, sp, 2, u16s.as_mut_ptr(), 12),
+                "vs_fill_bf16",
+            );
+            let st = vs_fill_range_f32(h, sp, 2, 2, f32s.as_mut_ptr(), 5);
+            assert_internal(st, "vs_fill_range_f32");
+            let st = vs_fill_range_f64(h, sp, 2, 2, f64s.as_mut_ptr(), 5);
+            assert_internal(st, "vs_fill_range_f64");
+            let st = vs_fill_range_f16(h, sp, 2, 2, u16s.as_mut_ptr(), 5);
+            assert_internal(st, "vs_fill_range_f16");
+            let st = vs_fill_range_bf16(h, sp, 2, 2, u16s.as_mut_ptr(), 5);
+            assert_internal(st, "vs_fill_range_bf16");
+            assert!(f32s.iter().all(|&v| v == -1.5));
+            assert!(f64s.iter().all(|&v| v == -1.5));
+            assert!(u16s.iter().all(|&v| v == 0xabcd));
+
+            let before = vs_params {
+                fan_in: -9,
+                fan_out: -9,
+                n: -9.0,
+                stddev: -9.0,
+                limit: -9.0,
+            };
+            let mut p = before;
+            assert_internal(vs_describe(h, sp, 2, &mut p), "vs_describe");
+            assert_eq!(format!("{p:?}"), format!("{before:?}"));
+            let (mut fi, mut fo) = (-9i64, -9i64);
+            assert_internal(vs_compute_fans(sp, 2, &mut fi, &mut fo), "vs_compute_fans");
+            assert_eq!((fi, fo), (-9, -9));
+
+            // a panic while destroying is caught too (the handle is still
+            // released by the unwinding)
+            let mut extra: *mut vs_initializer = std::ptr::null_mut();
+            boundary::inject_panics(false);
+            assert_eq!(vs_create(1.0, 0, 0, &seed, &mut extra), vs_status::VS_OK);
+            boundary::inject_panics(true);
+            vs_destroy(extra);
+
+            // the library goes on working on this thread
+            boundary::inject_panics(false);
+            assert_eq!(
+                vs_fill_f32(h, sp, 2, f32s.as_mut_ptr(), 12),
+                vs_status::VS_OK
+            );
+            assert!(f32s.iter().all(|&v| v != -1.5 && v.abs() < 2.0));
+            assert_eq!(vs_compute_fans(sp, 2, &mut fi, &mut fo), vs_status::VS_OK);
+            assert_eq!((fi, fo), (3, 4));
+            vs_destroy(h);
+        }
+    }
+
+    /// Another thread's injected panics do not affect this one.
+    #[test]
+    fn injected_panics_are_per_thread() {
+        let other = std::thread::spawn(|| {
+            boundary::inject_panics(true);
+            let shape = [5i64];
+            let (mut fi, mut fo) = (0i64, 0i64);
+            // SAFETY: valid pointers to live locals.
+            unsafe { vs_compute_fans(shape.as_ptr(), 1, &mut fi, &mut fo) }
+        });
+        assert_eq!(other.join().unwrap(), vs_status::VS_ERR_INTERNAL);
+        let shape = [5i64];
         let (mut fi, mut fo) = (0i64, 0i64);
         // SAFETY: valid pointers to live locals.
-        let st = unsafe { vs_compute_fans(shape.as_ptr(), 2, &mut fi, &mut fo) };
-        assert_eq!((st, fi, fo), (vs_status::VS_OK, 3, 4));
+        let st = unsafe { vs_compute_fans(shape.as_ptr(), 1, &mut fi, &mut fo) };
+        assert_eq!((st, fi, fo), (vs_status::VS_OK, 5, 5));
     }
 }
