@@ -7,9 +7,28 @@
 use crate::error::{Error, ErrorKind, err};
 
 /// Formats a shape for messages, as `[3, 3, 64]`.
+///
+/// A shape of more than 12 dimensions is abbreviated to its first 8 and
+/// last 2 dimensions and its rank, so that messages stay short whatever
+/// rank a caller passes.
 pub(crate) fn shape_str(shape: &[i64]) -> String {
-    let dims: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
-    format!("[{}]", dims.join(", "))
+    const HEAD: usize = 8;
+    const TAIL: usize = 2;
+    let join = |dims: &[i64]| {
+        dims.iter()
+            .map(|d| d.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if shape.len() <= HEAD + TAIL + 2 {
+        return format!("[{}]", join(shape));
+    }
+    format!(
+        "[{}, ..., {}] (rank {})",
+        join(&shape[..HEAD]),
+        join(&shape[shape.len() - TAIL..]),
+        shape.len()
+    )
 }
 
 /// Checks every dimension and returns the number of elements of a tensor of
@@ -158,6 +177,25 @@ pub fn axes_fans(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shapes_in_messages_stay_short() {
+        assert_eq!(shape_str(&[]), "[]");
+        assert_eq!(shape_str(&[3, -1]), "[3, -1]");
+        let twelve: Vec<i64> = (1..=12).collect();
+        assert_eq!(shape_str(&twelve), format!("{twelve:?}"));
+        let long: Vec<i64> = (1..=13).collect();
+        assert_eq!(
+            shape_str(&long),
+            "[1, 2, 3, 4, 5, 6, 7, 8, ..., 12, 13] (rank 13)"
+        );
+        let hostile = vec![i64::MIN; 100_000];
+        let e = element_count(&hostile).unwrap_err();
+        assert!(e.message().len() < 300, "{}", e.message());
+        let huge = vec![i64::MAX; 100_000];
+        let e = default_fans(&huge).unwrap_err();
+        assert!(e.message().len() < 400, "{}", e.message());
+    }
 
     #[test]
     fn default_rule_matches_keras() {

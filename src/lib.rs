@@ -26,6 +26,15 @@ pub mod sampler;
 
 mod ffi;
 
+/// The C boundary, reachable from Rust only in fuzz builds (`--cfg
+/// fuzzing`, set by cargo-fuzz) so that the targets in `fuzz/` call the
+/// very `extern "C"` functions C programs call. Not a Rust API.
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod c_api {
+    pub use crate::ffi::*;
+}
+
 pub use config::{Axes, Config, Distribution, Mode};
 pub use error::{Error, ErrorKind};
 pub use initializer::{Initializer, Params, TRUNCATED_NORMAL_STDDEV};

@@ -10,10 +10,12 @@
 mod boundary;
 pub(crate) mod status;
 
+pub use status::vs_status;
+
 use std::ffi::{CStr, c_char};
 
 use boundary::{fail, fail_with, ffi_boundary, last_error_ptr};
-use status::{distribution_from_u32, mode_from_u32, status_text, vs_status};
+use status::{distribution_from_u32, mode_from_u32, status_text};
 
 use crate::config::{Axes, Config};
 use crate::error::{Error, ErrorKind};

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Coverage-guided fuzzing of the C API with cargo-fuzz (libFuzzer +
+# AddressSanitizer, Rust debug assertions on).
+#
+#   bash scripts/fuzz.sh                 # every target, 30 s each (CI)
+#   bash scripts/fuzz.sh 3600            # every target, an hour each
+#   bash scripts/fuzz.sh 600 c_api       # one target
+#
+# Targets (fuzz/fuzz_targets/):
+#   config_json  vs_from_config_json on arbitrary bytes; seeds: fuzz/seeds/
+#                config_json and the real Keras 3.15 JSON in c_tests/fixtures
+#   c_api        vs_create_with_axes, the fills, range fills, vs_describe,
+#                vs_compute_fans, vs_get_config_json on fuzzer-chosen
+#                arguments, each checked against the status the header
+#                predicts and for untouched buffers
+#
+# Fails (exit 1) on any crash, panic, failed check, sanitizer report, leak,
+# input slower than 10 s (a hang) or above 2 GiB RSS; libFuzzer then leaves
+# the input in fuzz/artifacts/<target>/ and prints how to reproduce it:
+#   cargo +nightly fuzz run <target> fuzz/artifacts/<target>/<file>
+# The corpus grows in fuzz/corpus/<target>/ (not committed), so repeated
+# runs continue where the last one stopped.
+#
+# Needs the nightly toolchain (for -Zsanitizer=address) and cargo-fuzz
+# (`cargo install cargo-fuzz --locked`); .ci/run installs both if missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+seconds="${1:-30}"
+shift || true
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+    targets=(config_json c_api)
+fi
+
+if ! cargo +nightly --version >/dev/null 2>&1; then
+    echo "error: the nightly toolchain is missing (rustup toolchain install nightly --profile minimal)" >&2
+    exit 1
+fi
+if ! cargo fuzz --version >/dev/null 2>&1; then
+    echo "error: cargo-fuzz is missing (cargo install cargo-fuzz --locked)" >&2
+    exit 1
+fi
+
+echo "== fuzz: format check"
+cargo fmt --manifest-path fuzz/Cargo.toml --check
+
+echo "== fuzz: build (nightly, ASan, debug assertions)"
+build_log="$(mktemp)"
+trap 'rm -f "$build_log"' EXIT
+if ! (cd fuzz && cargo +nightly fuzz build) >"$build_log" 2>&1; then
+    cat "$build_log"
+    exit 1
+fi
+# warnings in our own code (the fuzz targets or the library) fail the run
+if grep -E '^warning' "$build_log" | grep -v 'generated [0-9]+ warning' |
+    grep -q .; then
+    grep -E -A8 '^warning' "$build_log"
+    echo "error: the fuzz build has warnings" >&2
+    exit 1
+fi
+
+summary=()
+for t in "${targets[@]}"; do
+    corpus="fuzz/corpus/$t"
+    mkdir -p "$corpus" "fuzz/artifacts/$t"
+    inputs=("$corpus")
+    [ -d "fuzz/seeds/$t" ] && inputs+=("fuzz/seeds/$t")
+    opts=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048
+        -print_final_stats=1 -artifact_prefix="fuzz/artifacts/$t/")
+    if [ "$t" = config_json ]; then
+        inputs+=(c_tests/fixtures)
+        opts+=(-dict=fuzz/dict/config_json.dict)
+    fi
+    echo "== fuzz: $t for ${seconds}s"
+    log="fuzz/artifacts/$t/last-run.log"
+    # cargo-fuzz resolves relative corpus paths from the fuzz directory's
+    # parent when run there; absolute paths avoid any doubt
+    abs=()
+    for d in "${inputs[@]}"; do abs+=("$PWD/$d"); done
+    absopts=()
+    for o in "${opts[@]}"; do
+        case "$o" in
+        -artifact_prefix=*) absopts+=("-artifact_prefix=$PWD/${o#-artifact_prefix=}") ;;
+        -dict=*) absopts+=("-dict=$PWD/${o#-dict=}") ;;
+        *) absopts+=("$o") ;;
+        esac
+    done
+    status=0
+    (cd fuzz && cargo +nightly fuzz run "$t" "${abs[@]}" -- "${absopts[@]}") >"$log" 2>&1 ||
+        status=$?
+    execs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)"
+    rate="$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)"
+    cov="$(sed -n 's/^#[0-9]*[[:space:]]*DONE.*cov: \([0-9]*\).*ft: \([0-9]*\).*corp: \([0-9]*\).*/edges \1, features \2, corpus \3/p' "$log" | tail -1)"
+    if [ "$status" -ne 0 ]; then
+        grep -E -B2 -A25 'panicked at|ERROR: (libFuzzer|AddressSanitizer|LeakSanitizer)|SUMMARY' "$log" | head -80
+        echo "FAIL: fuzz target $t (exit $status) after ${execs:-?} executions; log: $log" >&2
+        ls -1 "fuzz/artifacts/$t" | grep -v last-run.log >&2 || true
+        exit 1
+    fi
+    summary+=("$t: ${execs:-?} executions in ${seconds}s (${rate:-?}/s), ${cov:-no coverage line}")
+done
+
+echo "== fuzz summary"
+printf '%s\n' "${summary[@]}"
+echo "fuzz: ${#targets[@]} targets, 0 failures"
