@@ -2,7 +2,9 @@
 # Runs every test of libvariance_scaling: formatting, lints, the Rust unit,
 # statistical, rounding and golden tests, the header check, the C test suite
 # against the shared and the static library (CMake + ctest), the same suite
-# under ASan+UBSan and under valgrind memcheck, the install /
+# under ASan+UBSan and under valgrind memcheck, a short coverage-guided
+# fuzzing run of every fuzz target (VS_FUZZ_SECONDS each, 30 by default),
+# the install /
 # packaging checks with their consumer projects, the Go package's tests, and
 # the Python re-implementation and numpy cross-checks. Exits non-zero on any
 # failure.
@@ -43,11 +45,14 @@ cmake --workflow --preset default
 step "C test suite under ASan+UBSan (preset asan) and valgrind memcheck (preset valgrind)"
 bash scripts/test-sanitizers.sh
 
+step "Fuzzing: every cargo-fuzz target for ${VS_FUZZ_SECONDS:-30}s (libFuzzer + ASan)"
+bash scripts/fuzz.sh "${VS_FUZZ_SECONDS:-30}"
+
 step "Install, pkg-config, CMake package, Debian packages (lintian), consumers"
 bash scripts/test-install.sh
 
-step "Go package (bindings/go): go vet and go test against the build tree and the installed copy"
-VS_GO_INSTALL_PREFIX="$PWD/build/test-install/prefix" bash scripts/test-go.sh
+step "Go package (bindings/go): go vet and go test -race against the build tree and the installed copy"
+VS_GO_TEST_FLAGS=-race VS_GO_INSTALL_PREFIX="$PWD/build/test-install/prefix" bash scripts/test-go.sh
 
 step "Python: re-implementation from docs/algorithm.md and numpy rounding"
 cargo build --locked --release --lib
