@@ -3,7 +3,8 @@
  * be split (>= 2^19 elements) under vs_set_max_threads(1), (2), (0) and
  * others; concurrent fills of one handle from 4 pthreads; handles created
  * and destroyed on many threads at once; the last error message is per
- * thread.
+ * thread; calls from a thread-exit destructor, after the library's
+ * thread-local storage is gone, still work and never abort.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
@@ -208,6 +209,70 @@ static void test_concurrent_handles_and_messages(void) {
   free(jobs);
 }
 
+/* What the calls made from a thread-exit destructor returned (read by the
+ * main thread after pthread_join). */
+static struct {
+  const vs_initializer *h;
+  int ran;
+  vs_status fans_status, fill_status, create_status;
+  int message_ok;
+  int64_t fan_in;
+  float value;
+  int handle_null;
+} exit_calls;
+
+static pthread_key_t exit_key;
+
+/* Runs when the thread exits, after Rust's thread-local destructors (glibc
+ * runs those first), so the library's per-thread message slot is gone. */
+static void exit_destructor(void *arg) {
+  static const int64_t shape[2] = {3, 4};
+  int64_t fan_out = 0;
+  float out[12];
+  vs_initializer *h2 = (vs_initializer *)1;
+  const char *msg;
+  (void)arg;
+  exit_calls.ran = 1;
+  /* a failing call: its message cannot be stored, the status still comes */
+  exit_calls.fans_status = vs_compute_fans(NULL, 1, &exit_calls.fan_in, &fan_out);
+  msg = vs_last_error_message();
+  exit_calls.message_ok = msg != NULL && msg[0] != '\0';
+  exit_calls.create_status = vs_create(-1.0, 0, 0, NULL, &h2);
+  exit_calls.handle_null = h2 == NULL;
+  /* a working call */
+  exit_calls.fill_status = vs_fill_f32(exit_calls.h, shape, 2, out, 12);
+  exit_calls.value = out[5];
+}
+
+static void *exit_worker(void *arg) {
+  static const int64_t bad = -1;
+  int64_t a, b;
+  (void)arg;
+  /* an error on this thread first, so its message slot exists */
+  (void)vs_compute_fans(&bad, 1, &a, &b);
+  (void)pthread_setspecific(exit_key, (void *)1);
+  return NULL;
+}
+
+static void test_calls_during_thread_exit(const vs_initializer *h) {
+  static const int64_t shape[2] = {3, 4};
+  float expected[12];
+  pthread_t th;
+  exit_calls.h = h;
+  CHECK(pthread_key_create(&exit_key, exit_destructor) == 0);
+  CHECK(pthread_create(&th, NULL, exit_worker, NULL) == 0);
+  CHECK(pthread_join(th, NULL) == 0);
+  CHECK(exit_calls.ran);
+  CHECK_STATUS(exit_calls.fans_status, VS_ERR_NULL_ARGUMENT);
+  CHECK(exit_calls.message_ok);
+  CHECK_STATUS(exit_calls.create_status, VS_ERR_INVALID_SCALE);
+  CHECK(exit_calls.handle_null);
+  CHECK_STATUS(exit_calls.fill_status, VS_OK);
+  CHECK_STATUS(vs_fill_f32(h, shape, 2, expected, 12), VS_OK);
+  CHECK(memcmp(&exit_calls.value, &expected[5], sizeof(float)) == 0);
+  CHECK(pthread_key_delete(exit_key) == 0);
+}
+
 int main(void) {
   vs_initializer *h = NULL;
   const uint64_t seed = 8;
@@ -221,6 +286,7 @@ int main(void) {
   run_concurrent_fills(h, 1);
   run_concurrent_fills(h, 2);
   test_concurrent_handles_and_messages();
+  test_calls_during_thread_exit(h);
   vs_destroy(h);
   for (t = 0; t < T_COUNT; t++) free(ref[t]);
   return check_finish("threads_" VS_TEST_LINKAGE);

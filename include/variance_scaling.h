@@ -100,7 +100,10 @@ enum vs_status
   VS_ERR_INVALID_CONFIG = 8,
   /**
    * An internal error (a caught panic, or no OS entropy); should never
-   * happen. The process may go on; the call had no effect.
+   * happen. The process may go on and later calls work. A creating
+   * function's `*out` is NULL; a fill that panicked part-way may have
+   * written part of `out` (treat its contents as unspecified); no other
+   * output is written.
    */
   VS_ERR_INTERNAL = 9,
 };

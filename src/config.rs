@@ -149,7 +149,9 @@ fn fmt_f64(v: f64) -> String {
 /// A string as a JSON literal, for messages (shows quotes and escapes).
 /// Long (possibly hostile) strings are cut to keep messages short.
 fn json_str(s: &str) -> String {
-    truncate(&Value::String(s.to_owned()).to_string())
+    // the string as the caller wrote it: `protect_special_numbers` doubled
+    // every NUL in it
+    truncate(&Value::String(s.replace("\0\0", "\0")).to_string())
 }
 
 /// The six Keras presets that are VarianceScaling with fixed arguments.
@@ -294,7 +296,7 @@ impl Config {
             )
         })?;
         match value {
-            Value::String(name) => Config::from_name(&name),
+            Value::String(name) if raw_number(&name).is_none() => Config::from_name(&name),
             Value::Object(map) => {
                 if map.contains_key("class_name") {
                     Config::from_serialized(map)
@@ -345,7 +347,8 @@ impl Config {
         }
         for key in ["module", "registered_name"] {
             match map.get(key) {
-                None | Some(Value::Null) | Some(Value::String(_)) => {}
+                None | Some(Value::Null) => {}
+                Some(Value::String(s)) if raw_number(s).is_none() => {}
                 Some(v) => {
                     return err(
                         ErrorKind::InvalidConfig,
@@ -358,7 +361,7 @@ impl Config {
             }
         }
         let class = match map.get("class_name") {
-            Some(Value::String(s)) => s.as_str(),
+            Some(Value::String(s)) if raw_number(s).is_none() => s.as_str(),
             Some(v) => {
                 return err(
                     ErrorKind::InvalidConfig,
@@ -469,7 +472,7 @@ impl Config {
         }
         if let Some(v) = map.get("mode") {
             mode = match v {
-                Value::String(s) => Mode::from_name(s)?,
+                Value::String(s) if raw_number(s).is_none() => Mode::from_name(s)?,
                 other => {
                     return err(
                         ErrorKind::InvalidMode,
@@ -483,7 +486,7 @@ impl Config {
         }
         if let Some(v) = map.get("distribution") {
             distribution = match v {
-                Value::String(s) => Distribution::from_name(s)?,
+                Value::String(s) if raw_number(s).is_none() => Distribution::from_name(s)?,
                 other => {
                     return err(
                         ErrorKind::InvalidDistribution,
@@ -498,7 +501,7 @@ impl Config {
         match map.get("dtype") {
             None | Some(Value::Null) => {}
             Some(Value::String(s)) if FLOAT_DTYPES.contains(&s.as_str()) => {}
-            Some(Value::String(s)) => {
+            Some(Value::String(s)) if raw_number(s).is_none() => {
                 return err(
                     ErrorKind::InvalidDtype,
                     format!(
@@ -567,7 +570,13 @@ fn unknown_class_message(name: &str, what: &str) -> String {
 
 /// Prefix of the strings that [`protect_special_numbers`] puts where the
 /// JSON text has a number serde_json cannot hold; the original text follows.
+/// No string of the caller's can start with it: the same pass doubles every
+/// NUL the caller writes inside a string, so a caller's string that starts
+/// with a NUL has a second one right after it.
 const RAW_NUMBER: &str = "\u{0}vs-raw-number:";
+
+/// [`RAW_NUMBER`] as it appears in serialized JSON.
+const RAW_NUMBER_JSON: &str = "\"\\u0000vs-raw-number:";
 
 /// The original text of a protected number, if `s` is one.
 fn raw_number(s: &str) -> Option<&str> {
@@ -590,11 +599,64 @@ fn parse_raw_f64(raw: &str) -> f64 {
 fn show(v: &Value) -> String {
     match v {
         Value::String(s) => match raw_number(s) {
-            Some(raw) => raw.to_string(),
+            Some(raw) => truncate(raw),
             None => json_str(s),
         },
-        other => truncate(&other.to_string()),
+        other => {
+            // an array or object: its protected numbers as written, its
+            // strings with their NULs single again
+            let json = other.to_string();
+            let mut shown = String::with_capacity(json.len().min(1024));
+            let mut rest = json.as_str();
+            while let Some(at) = rest.find(RAW_NUMBER_JSON) {
+                shown.push_str(&rest[..at]);
+                let raw = &rest[at + RAW_NUMBER_JSON.len()..];
+                // number text is ASCII without quotes: the marker ends at
+                // the next quote
+                let end = raw.find('"').unwrap_or(raw.len());
+                shown.push_str(&raw[..end]);
+                rest = raw.get(end + 1..).unwrap_or("");
+            }
+            shown.push_str(rest);
+            truncate(&shown.replace("\\u0000\\u0000", "\\u0000"))
+        }
     }
+}
+
+/// Whether `t` is a number as JSON's grammar writes it:
+/// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
+fn is_json_number(t: &[u8]) -> bool {
+    let digits = |mut i: usize| {
+        while t.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        i
+    };
+    let mut i = usize::from(t.first() == Some(&b'-'));
+    i = match t.get(i) {
+        Some(b'0') => i + 1,
+        Some(b'1'..=b'9') => digits(i + 1),
+        _ => return false,
+    };
+    if t.get(i) == Some(&b'.') {
+        let end = digits(i + 1);
+        if end == i + 1 {
+            return false;
+        }
+        i = end;
+    }
+    if matches!(t.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(t.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        let end = digits(i);
+        if end == i {
+            return false;
+        }
+        i = end;
+    }
+    i == t.len()
 }
 
 /// Python's `json.dumps` writes `NaN`, `Infinity` and `-Infinity` (Keras
@@ -614,6 +676,14 @@ fn protect_special_numbers(text: &str) -> Cow<'_, str> {
         let b = bytes[i];
         if in_string {
             match b {
+                b'\\' if bytes[i..].starts_with(b"\\u0000") => {
+                    // a NUL of the caller's: doubled (see RAW_NUMBER)
+                    let o = out.get_or_insert_with(|| String::with_capacity(text.len() + 32));
+                    o.push_str(&text[copied..i]);
+                    o.push_str("\\u0000\\u0000");
+                    i += 6;
+                    copied = i;
+                }
                 b'\\' => i += 2,
                 b'"' => {
                     in_string = false;
@@ -643,17 +713,14 @@ fn protect_special_numbers(text: &str) -> Cow<'_, str> {
                 .count();
             // ASCII from an ASCII byte on: both ends are char boundaries
             let tok = &text[i..i + len];
-            let special = if tok.contains(['.', 'e', 'E']) {
-                tok.parse::<f64>().is_ok_and(|v| v.is_infinite())
-            } else {
-                tok.len() > 1
-                    && tok.parse::<i64>().is_err()
-                    && tok.parse::<u64>().is_err()
-                    && tok
-                        .trim_start_matches('-')
-                        .bytes()
-                        .all(|c| c.is_ascii_digit())
-            };
+            // anything that is not a JSON number is left to the parser,
+            // which rejects it
+            let special = is_json_number(tok.as_bytes())
+                && if tok.contains(['.', 'e', 'E']) {
+                    tok.parse::<f64>().is_ok_and(|v| v.is_infinite())
+                } else {
+                    tok.parse::<i64>().is_err() && tok.parse::<u64>().is_err()
+                };
             if special {
                 Some(len)
             } else {
@@ -868,6 +935,147 @@ mod tests {
         let e = Config::from_json(r#"{"class_name":"HeNormal","config":{"dtype":"int8"}}"#)
             .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidDtype);
+    }
+
+    /// Inputs that only look like the numbers the protection pass
+    /// handles, and strings of the caller's that look like its markers,
+    /// get the status a strict JSON parser and Keras would give.
+    #[test]
+    fn lookalike_numbers_and_forged_markers_are_rejected() {
+        let cases: &[(&str, ErrorKind, &str)] = &[
+            (
+                r#"{"scale": --}"#,
+                ErrorKind::InvalidConfig,
+                "not valid JSON",
+            ),
+            (
+                r#"{"scale": --5}"#,
+                ErrorKind::InvalidConfig,
+                "not valid JSON",
+            ),
+            (
+                r#"{"scale": -}"#,
+                ErrorKind::InvalidConfig,
+                "not valid JSON",
+            ),
+            (
+                r#"{"scale": 099999999999999999999}"#,
+                ErrorKind::InvalidConfig,
+                "not valid JSON",
+            ),
+            (
+                r#"{"scale": 01e999}"#,
+                ErrorKind::InvalidConfig,
+                "not valid JSON",
+            ),
+            (
+                r#"{"scale": 1.e999}"#,
+                ErrorKind::InvalidConfig,
+                "not valid JSON",
+            ),
+            (
+                r#"{"scale": 1e+}"#,
+                ErrorKind::InvalidConfig,
+                "not valid JSON",
+            ),
+            (
+                r#"{"scale": "\u0000vs-raw-number:2"}"#,
+                ErrorKind::InvalidScale,
+                "must be a number",
+            ),
+            (
+                r#"{"seed": "\u0000vs-raw-number:5"}"#,
+                ErrorKind::InvalidConfig,
+                "seed=",
+            ),
+            (
+                r#"{"class_name":"HeNormal","config":{},"module":--}"#,
+                ErrorKind::InvalidConfig,
+                "not valid JSON",
+            ),
+            (
+                r#"{"class_name":"HeNormal","config":{},"registered_name":NaN}"#,
+                ErrorKind::InvalidConfig,
+                "registered_name=NaN",
+            ),
+            (
+                r#"{"class_name":"HeNormal","config":{},"module":1e999}"#,
+                ErrorKind::InvalidConfig,
+                "module=1e999",
+            ),
+            (
+                r#"{"class_name":-Infinity,"config":{}}"#,
+                ErrorKind::InvalidConfig,
+                "class_name=-Infinity",
+            ),
+            (r#"{"mode": NaN}"#, ErrorKind::InvalidMode, "mode=NaN"),
+            (
+                r#"{"distribution": Infinity}"#,
+                ErrorKind::InvalidDistribution,
+                "distribution=Infinity",
+            ),
+            (r#"{"dtype": NaN}"#, ErrorKind::InvalidDtype, "dtype=NaN"),
+            ("NaN", ErrorKind::InvalidConfig, "received: NaN"),
+            (
+                r#"{"input_axes":[[NaN, "a\u0000"]],"output_axes":[]}"#,
+                ErrorKind::InvalidConfig,
+                r#"input_axes[0]=[NaN,"a\u0000"]"#,
+            ),
+            (
+                r#"{"mode": "fan_in\u0000"}"#,
+                ErrorKind::InvalidMode,
+                r#""fan_in\u0000""#,
+            ),
+            (
+                r#"{"mode": "\u0000vs-raw-number:1"}"#,
+                ErrorKind::InvalidMode,
+                r#""\u0000vs-raw-number:1""#,
+            ),
+        ];
+        for &(json, kind, needle) in cases {
+            let e = Config::from_json(json).unwrap_err();
+            assert_eq!(e.kind(), kind, "{json}: {}", e.message());
+            assert!(e.message().contains(needle), "{json}: {}", e.message());
+            assert!(
+                !e.message().contains("vs-raw-number") || json.contains("vs-raw-number"),
+                "{json}: {}",
+                e.message()
+            );
+        }
+        // what Python writes for these is still read as it means
+        let c = Config::from_json(r#"{"scale": 1e999}"#).unwrap_err();
+        assert_eq!(c.kind(), ErrorKind::InvalidScale);
+        let c = Config::from_json(r#"{"scale": 0.5e1, "seed": 18446744073709551615}"#).unwrap();
+        assert_eq!((c.scale(), c.seed()), (5.0, Some(u64::MAX)));
+    }
+
+    /// Numbers of any length are shown cut short.
+    #[test]
+    fn long_numbers_give_short_messages() {
+        let digits = "1".repeat(5000);
+        for json in [
+            format!(r#"{{"seed": {digits}}}"#),
+            format!(r#"{{"input_axes": [{digits}], "output_axes": []}}"#),
+            format!(r#"{{"input_axes": [[{digits}]], "output_axes": []}}"#),
+            format!(r#"{{"mode": {digits}e999}}"#),
+            format!(r#"{{"scale": "{digits}"}}"#),
+            format!("{digits}"),
+        ] {
+            let e = Config::from_json(&json).unwrap_err();
+            assert!(e.message().len() < 1000, "{} bytes", e.message().len());
+        }
+    }
+
+    /// JSON nested 128 levels deep or more is an error, not a stack
+    /// overflow; 127 levels still parse (and are then the wrong type).
+    #[test]
+    fn nesting_limit() {
+        let nested = |n: usize| format!(r#"{{"mode": {}{}}}"#, "[".repeat(n), "]".repeat(n));
+        let e = Config::from_json(&nested(126)).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidMode, "{}", e.message());
+        let e = Config::from_json(&nested(127)).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidConfig, "{}", e.message());
+        assert!(e.message().contains("recursion limit"), "{}", e.message());
     }
 
     #[test]

@@ -37,6 +37,21 @@ pub fn threads_for(len: usize) -> usize {
     cap.min(len / MIN_ELEMENTS_PER_THREAD).max(1)
 }
 
+/// Unit tests only: makes every fill thread "fail to start", as when the
+/// OS refuses one, to prove the fallback.
+#[cfg(test)]
+static REFUSE_SPAWNS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+#[cfg(test)]
+fn refuse_spawn() -> bool {
+    REFUSE_SPAWNS.load(Ordering::Relaxed)
+}
+
+#[cfg(not(test))]
+fn refuse_spawn() -> bool {
+    false
+}
+
 /// Fills `out` with elements `[start, start + out.len())`, on as many
 /// threads as [`threads_for`] allows.
 pub fn fill<T: Element>(sampler: &Sampler, start: u64, out: &mut [T]) {
@@ -71,9 +86,13 @@ pub fn fill<T: Element>(sampler: &Sampler, start: u64, out: &mut [T]) {
                 continue;
             }
             let s = *sampler;
-            let spawned = std::thread::Builder::new()
-                .name("vs-fill".into())
-                .spawn_scoped(scope, move || s.fill_range(chunk_start, chunk));
+            let spawned = if refuse_spawn() {
+                Err(std::io::Error::other("thread refused (test)"))
+            } else {
+                std::thread::Builder::new()
+                    .name("vs-fill".into())
+                    .spawn_scoped(scope, move || s.fill_range(chunk_start, chunk))
+            };
             if spawned.is_err() {
                 failed.push((w[0], w[1]));
             }
@@ -85,5 +104,43 @@ pub fn fill<T: Element>(sampler: &Sampler, start: u64, out: &mut [T]) {
     // The OS refused a thread: fill its part here (the values are the same).
     for (a, b) in failed {
         sampler.fill_range(start + a, &mut out[a as usize..b as usize]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Distribution;
+
+    /// When the OS refuses the fill threads, the calling thread fills their
+    /// parts: same values, nothing left unwritten.
+    #[test]
+    fn refused_threads_are_filled_by_the_caller() {
+        let sampler = Sampler {
+            seed: 99,
+            distribution: Distribution::TruncatedNormal,
+            factor: 0.5,
+        };
+        let len = 4 * MIN_ELEMENTS_PER_THREAD + 777;
+        let start = 3 * BLOCK_LEN + 5;
+        let mut reference = vec![0f32; len];
+        sampler.fill_range(start, &mut reference);
+
+        assert!(
+            threads_for(len) > 1 || cores() == 1,
+            "a fill of {len} elements should be split on this machine"
+        );
+        REFUSE_SPAWNS.store(true, Ordering::Relaxed);
+        let mut refused = vec![f32::NAN; len];
+        fill(&sampler, start, &mut refused);
+        REFUSE_SPAWNS.store(false, Ordering::Relaxed);
+        assert!(
+            refused.iter().zip(&reference).all(|(a, b)| a.to_bits() == b.to_bits()),
+            "values differ when threads are refused"
+        );
+
+        let mut threaded = vec![f32::NAN; len];
+        fill(&sampler, start, &mut threaded);
+        assert!(threaded.iter().zip(&reference).all(|(a, b)| a.to_bits() == b.to_bits()));
     }
 }

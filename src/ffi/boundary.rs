@@ -14,16 +14,31 @@ thread_local! {
     static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
 }
 
-/// Records `message` as this thread's last error.
+/// What `vs_last_error_message` gives on a thread whose thread-local
+/// storage is already torn down (a call from a thread-exit destructor).
+const NO_MESSAGE: &CStr =
+    c"(no message: the call was made while its thread was exiting, after the library's thread-local storage was released)";
+
+/// Records `message` as this thread's last error. During thread exit, once
+/// the thread-local slot is gone, the message is dropped (the status still
+/// tells the error); this never panics.
 pub(crate) fn set_last_error(message: &str) {
     let c = CString::new(message.replace('\0', "\\0")).unwrap_or_default();
-    LAST_ERROR.with(|slot| *slot.borrow_mut() = c);
+    let _ = LAST_ERROR.try_with(|slot| {
+        if let Ok(mut s) = slot.try_borrow_mut() {
+            *s = c;
+        }
+    });
 }
 
 /// A pointer to this thread's last error message; valid until the next
-/// failing call on this thread (or the thread's exit).
+/// failing call on this thread (or the thread's exit). Never panics.
 pub(crate) fn last_error_ptr() -> *const libc::c_char {
-    LAST_ERROR.with(|slot| slot.borrow().as_ptr())
+    LAST_ERROR
+        .try_with(|slot| slot.try_borrow().map(|s| s.as_ptr()).ok())
+        .ok()
+        .flatten()
+        .unwrap_or(NO_MESSAGE.as_ptr())
 }
 
 /// Records `e` and returns its status.

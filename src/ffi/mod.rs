@@ -212,20 +212,24 @@ pub unsafe extern "C" fn vs_create(
     seed: *const u64,
     out: *mut *mut vs_initializer,
 ) -> vs_status {
-    // SAFETY: forwarded contract; NULL axes mean the default fan rule.
-    unsafe {
-        vs_create_with_axes(
-            scale,
-            mode,
-            distribution,
-            seed,
-            std::ptr::null(),
-            0,
-            std::ptr::null(),
-            0,
-            out,
-        )
-    }
+    // SAFETY: per the contract on `out`.
+    unsafe { clear_handle_out(out) };
+    ffi_boundary!(c"vs_create", {
+        // SAFETY: forwarded contract; NULL axes mean the default fan rule.
+        unsafe {
+            create(
+                scale,
+                mode,
+                distribution,
+                seed,
+                std::ptr::null(),
+                0,
+                std::ptr::null(),
+                0,
+                out,
+            )
+        }
+    })
 }
 
 /// Creates an initializer with explicit fan axes (Keras 3.15 `input_axes`
@@ -264,38 +268,71 @@ pub unsafe extern "C" fn vs_create_with_axes(
     // SAFETY: per the contract on `out`.
     unsafe { clear_handle_out(out) };
     ffi_boundary!(c"vs_create_with_axes", {
-        if let Err(e) = check_ptr(out, "out") {
-            return fail(e);
+        // SAFETY: forwarded contract.
+        unsafe {
+            create(
+                scale,
+                mode,
+                distribution,
+                seed,
+                input_axes,
+                n_input_axes,
+                output_axes,
+                n_output_axes,
+                out,
+            )
         }
-        let build = || -> Result<Initializer, Error> {
-            let seed = if seed.is_null() {
-                None
-            } else {
-                check_ptr(seed, "seed")?;
-                // SAFETY: non-NULL, aligned, readable per the contract.
-                Some(unsafe { *seed })
-            };
-            crate::config::check_scale(scale)?;
-            let mode = mode_from_u32(mode)?;
-            let distribution = distribution_from_u32(distribution)?;
-            // SAFETY: per the contract on the axes pointers.
-            let input = unsafe { axes_arg(input_axes, n_input_axes, "input_axes")? };
-            let output = unsafe { axes_arg(output_axes, n_output_axes, "output_axes")? };
-            let axes = match (input, output) {
-                (None, None) => None,
-                (Some(input), Some(output)) => Some(Axes { input, output }),
-                _ => {
-                    return Err(Error::new(
-                        ErrorKind::InvalidConfig,
-                        "arguments `input_axes` and `output_axes` must both be given or both be NULL; received only one",
-                    ));
-                }
-            };
-            Initializer::new(Config::new(scale, mode, distribution, seed, axes)?)
-        };
-        // SAFETY: `out` checked above.
-        unsafe { store_handle(out, build()) }
     })
+}
+
+/// The shared body of `vs_create` and `vs_create_with_axes`, run inside
+/// their boundaries.
+///
+/// # Safety
+/// As `vs_create_with_axes`.
+#[allow(clippy::too_many_arguments)]
+unsafe fn create(
+    scale: f64,
+    mode: u32,
+    distribution: u32,
+    seed: *const u64,
+    input_axes: *const i64,
+    n_input_axes: usize,
+    output_axes: *const i64,
+    n_output_axes: usize,
+    out: *mut *mut vs_initializer,
+) -> vs_status {
+    if let Err(e) = check_ptr(out, "out") {
+        return fail(e);
+    }
+    let build = || -> Result<Initializer, Error> {
+        let seed = if seed.is_null() {
+            None
+        } else {
+            check_ptr(seed, "seed")?;
+            // SAFETY: non-NULL, aligned, readable per the contract.
+            Some(unsafe { *seed })
+        };
+        crate::config::check_scale(scale)?;
+        let mode = mode_from_u32(mode)?;
+        let distribution = distribution_from_u32(distribution)?;
+        // SAFETY: per the contract on the axes pointers.
+        let input = unsafe { axes_arg(input_axes, n_input_axes, "input_axes")? };
+        let output = unsafe { axes_arg(output_axes, n_output_axes, "output_axes")? };
+        let axes = match (input, output) {
+            (None, None) => None,
+            (Some(input), Some(output)) => Some(Axes { input, output }),
+            _ => {
+                return Err(Error::new(
+                    ErrorKind::InvalidConfig,
+                    "arguments `input_axes` and `output_axes` must both be given or both be NULL; received only one",
+                ));
+            }
+        };
+        Initializer::new(Config::new(scale, mode, distribution, seed, axes)?)
+    };
+    // SAFETY: `out` checked above.
+    unsafe { store_handle(out, build()) }
 }
 
 /// Creates an initializer from Keras JSON (NUL-terminated UTF-8).
@@ -911,7 +948,7 @@ mod tests {
             boundary::inject_panics(true);
 
             let mut out = sentinel_handle;
-            assert_internal(vs_create(2.0, 0, 0, &seed, &mut out), "vs_create_with_axes");
+            assert_internal(vs_create(2.0, 0, 0, &seed, &mut out), "vs_create");
             assert!(out.is_null(), "vs_create leaves *out NULL on any error");
             let mut out = sentinel_handle;
             let st = vs_create_with_axes(
