@@ -9,10 +9,12 @@
 # Targets (fuzz/fuzz_targets/):
 #   config_json  vs_from_config_json on arbitrary bytes; seeds: fuzz/seeds/
 #                config_json and the real Keras 3.15 JSON in c_tests/fixtures
-#   c_api        vs_create_with_axes, the fills, range fills, vs_describe,
-#                vs_compute_fans, vs_get_config_json on fuzzer-chosen
-#                arguments, each checked against the status the header
-#                predicts and for untouched buffers
+#   c_api        every other argument of every function (scales, enums,
+#                seeds, axes, shapes, offsets, lengths, NULL/misaligned
+#                pointers), each call checked against the status the header
+#                predicts, for untouched buffers and consistent values
+#   threaded_fill  range fills large enough to be split over threads,
+#                against the single-threaded fill
 #
 # Fails (exit 1) on any crash, panic, failed check, sanitizer report, leak,
 # input slower than 10 s (a hang) or above 2 GiB RSS; libFuzzer then leaves
@@ -30,7 +32,7 @@ seconds="${1:-30}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(config_json c_api)
+    targets=(config_json c_api threaded_fill)
 fi
 
 if ! cargo +nightly --version >/dev/null 2>&1; then

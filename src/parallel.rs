@@ -135,12 +135,20 @@ mod tests {
         fill(&sampler, start, &mut refused);
         REFUSE_SPAWNS.store(false, Ordering::Relaxed);
         assert!(
-            refused.iter().zip(&reference).all(|(a, b)| a.to_bits() == b.to_bits()),
+            refused
+                .iter()
+                .zip(&reference)
+                .all(|(a, b)| a.to_bits() == b.to_bits()),
             "values differ when threads are refused"
         );
 
         let mut threaded = vec![f32::NAN; len];
         fill(&sampler, start, &mut threaded);
-        assert!(threaded.iter().zip(&reference).all(|(a, b)| a.to_bits() == b.to_bits()));
+        assert!(
+            threaded
+                .iter()
+                .zip(&reference)
+                .all(|(a, b)| a.to_bits() == b.to_bits())
+        );
     }
 }

@@ -4,10 +4,15 @@
 //! is, the call must return a status (never crash, hang or leak), leave
 //! `*out` NULL with a short message on error, and on success give a handle
 //! whose config JSON parses back to the same config and the same values.
+//! Two oracles written from the contract, not from the library's code:
+//! only text Python's `json.loads` reads can be accepted (anything else is
+//! `VS_ERR_INVALID_CONFIG`), and for plain JSON every accepted field must
+//! come out as Keras maps it.
 
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use serde_json::Value;
 use variance_scaling::c_api::*;
 
 mod common;
@@ -15,6 +20,107 @@ use common::*;
 
 /// Small shapes every accepted config is tried on.
 const SHAPES: [&[i64]; 4] = [&[], &[5], &[4, 3], &[2, 3, 2, 2]];
+
+/// Keras 3's presets: class name, function name, scale, mode, distribution.
+const PRESETS: [(&str, &str, f64, &str, &str); 6] = [
+    (
+        "GlorotNormal",
+        "glorot_normal",
+        1.0,
+        "fan_avg",
+        "truncated_normal",
+    ),
+    ("GlorotUniform", "glorot_uniform", 1.0, "fan_avg", "uniform"),
+    ("HeNormal", "he_normal", 2.0, "fan_in", "truncated_normal"),
+    ("HeUniform", "he_uniform", 2.0, "fan_in", "uniform"),
+    (
+        "LecunNormal",
+        "lecun_normal",
+        1.0,
+        "fan_in",
+        "truncated_normal",
+    ),
+    ("LecunUniform", "lecun_uniform", 1.0, "fan_in", "uniform"),
+];
+
+/// (scale, mode, distribution) of a class or function name, as Keras
+/// defines them; None for any other name.
+fn class_defaults(name: &str) -> Option<(f64, String, String)> {
+    if name == "VarianceScaling" || name == "variance_scaling" {
+        return Some((1.0, "fan_in".into(), "truncated_normal".into()));
+    }
+    PRESETS
+        .iter()
+        .find(|p| p.0 == name || p.1 == name)
+        .map(|p| (p.2, p.3.to_string(), p.4.to_string()))
+}
+
+/// Checks an accepted input that is plain JSON against the config the
+/// library reports, field by field.
+fn check_fields(input: &Value, out: &Value) {
+    let (class, plain) = match input {
+        Value::String(name) => (name.as_str(), None),
+        Value::Object(m) if m.contains_key("class_name") => (
+            m["class_name"]
+                .as_str()
+                .expect("accepted a non-string class_name"),
+            Some(
+                m["config"]
+                    .as_object()
+                    .expect("accepted a non-object config"),
+            ),
+        ),
+        Value::Object(m) => ("VarianceScaling", Some(m)),
+        other => panic!("accepted a top-level {other}"),
+    };
+    let (mut scale, mut mode, mut dist) =
+        class_defaults(class).unwrap_or_else(|| panic!("accepted class {class:?}"));
+    let preset = class != "VarianceScaling" && class != "variance_scaling";
+    let mut seed = Value::Null;
+    let (mut inp, mut outp) = (Value::Null, Value::Null);
+    for (k, v) in plain.into_iter().flatten() {
+        match k.as_str() {
+            "scale" if !preset => {
+                scale = v.as_f64().unwrap_or_else(|| panic!("accepted scale {v}"));
+            }
+            "mode" if !preset => mode = v.as_str().expect("accepted a non-string mode").into(),
+            "distribution" if !preset => {
+                let d = v.as_str().expect("accepted a non-string distribution");
+                dist = match d.to_lowercase().as_str() {
+                    "normal" => "truncated_normal".into(),
+                    other => other.into(),
+                };
+            }
+            "seed" => seed = v.clone(),
+            "input_axes" => inp = v.clone(),
+            "output_axes" => outp = v.clone(),
+            "dtype" => {
+                let d = v.as_str().unwrap_or("");
+                let float = [
+                    "float16", "half", "bfloat16", "float32", "float", "float64", "double",
+                ];
+                assert!(v.is_null() || float.contains(&d), "accepted dtype {v}");
+            }
+            other => panic!("accepted key {other:?} in a {class} config"),
+        }
+    }
+    assert!(scale.is_finite() && scale > 0.0, "accepted scale {scale}");
+    assert!(
+        ["fan_in", "fan_out", "fan_avg"].contains(&mode.as_str()),
+        "accepted mode {mode}"
+    );
+    assert_eq!(
+        out["scale"].as_f64().map(f64::to_bits),
+        Some(scale.to_bits()),
+        "{out}"
+    );
+    assert_eq!(out["mode"], Value::String(mode), "{out}");
+    assert_eq!(out["distribution"], Value::String(dist), "{out}");
+    assert!(seed.is_null() || seed.is_u64(), "accepted seed {seed}");
+    assert_eq!(out["seed"], seed, "{out}");
+    assert_eq!(out["input_axes"], inp, "{out}");
+    assert_eq!(out["output_axes"], outp, "{out}");
+}
 
 fuzz_target!(|data: &[u8]| {
     let end = data.iter().position(|&b| b == 0).unwrap_or(data.len());
@@ -32,19 +138,24 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
 
-    // the safe core and the C boundary agree on every input
-    let core = variance_scaling::Initializer::from_json(text);
-    let Ok(h) = from_json(text) else {
-        match core {
-            Ok(_) => panic!("the core accepted what the C API rejected"),
-            Err(e) => assert!(!e.message().is_empty()),
+    let grammatical = is_python_json(bytes);
+    let h = match from_json(text) {
+        Ok(h) => h,
+        Err(st) => {
+            if !grammatical {
+                assert_eq!(st, vs_status::VS_ERR_INVALID_CONFIG, "not JSON: {text:?}");
+            }
+            return;
         }
-        return;
     };
-    assert!(core.is_ok(), "the C API accepted what the core rejected");
+    assert!(grammatical, "accepted text that is not JSON: {text:?}");
 
     let json = config_json(h);
-    let seeded = !json.starts_with("{\"seed\":null");
+    let out: Value = serde_json::from_str(&json).expect("config JSON is not JSON");
+    if let Ok(input) = serde_json::from_str::<Value>(text) {
+        check_fields(&input, &out);
+    }
+    let seeded = !out["seed"].is_null();
     let h2 = match from_json(&json) {
         Ok(h2) => h2,
         Err(st) => panic!("own config JSON {json} rejected: {st:?} {}", last_message()),
@@ -52,6 +163,7 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(config_json(h2), json, "config JSON is not a fixed point");
     if seeded {
         assert_eq!(seed_of(h), seed_of(h2));
+        assert_eq!(out["seed"].as_u64(), Some(seed_of(h)));
     }
 
     for shape in SHAPES {
@@ -65,8 +177,15 @@ fuzz_target!(|data: &[u8]| {
             // only a uniform limit that overflows for a huge scale, or an
             // axis out of range for this shape
             let st = a.unwrap_err();
+            let uniform_overflow = st == vs_status::VS_ERR_INVALID_SCALE
+                && out["distribution"] == "uniform"
+                && out["scale"]
+                    .as_f64()
+                    .is_some_and(|s| s > f64::MAX / 3.0 / 100.0);
+            let axis_out_of_range =
+                st == vs_status::VS_ERR_INVALID_SHAPE && !out["input_axes"].is_null();
             assert!(
-                st == vs_status::VS_ERR_INVALID_SCALE || st == vs_status::VS_ERR_INVALID_SHAPE,
+                uniform_overflow || axis_out_of_range,
                 "describe({shape:?}) of {json}: {st:?}"
             );
             continue;
