@@ -1059,7 +1059,7 @@ mod tests {
             format!(r#"{{"input_axes": [[{digits}]], "output_axes": []}}"#),
             format!(r#"{{"mode": {digits}e999}}"#),
             format!(r#"{{"scale": "{digits}"}}"#),
-            format!("{digits}"),
+            digits.clone(),
         ] {
             let e = Config::from_json(&json).unwrap_err();
             assert!(e.message().len() < 1000, "{} bytes", e.message().len());
