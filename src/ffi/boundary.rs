@@ -5,40 +5,55 @@
 
 use std::any::Any;
 use std::cell::RefCell;
-use std::ffi::{CStr, CString};
+use std::ffi::CStr;
 
 use super::status::vs_status;
 use crate::error::Error;
 
+/// Bytes of the per-thread message buffer, its NUL included. Messages are
+/// far shorter (the fuzz targets check < 1 KiB); a longer one would be cut.
+const MESSAGE_CAP: usize = 1024;
+
 thread_local! {
-    static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
+    /// This thread's last error message, NUL-terminated. A fixed array with
+    /// a constant initializer has no destructor, so the slot exists for the
+    /// thread's whole life: calls from thread-exit destructors (which glibc
+    /// runs after Rust's thread-local destructors) can still use it, and
+    /// there is nothing to free or leak when the thread ends.
+    static LAST_ERROR: RefCell<[u8; MESSAGE_CAP]> = const { RefCell::new([0; MESSAGE_CAP]) };
 }
 
-/// What `vs_last_error_message` gives on a thread whose thread-local
-/// storage is already torn down (a call from a thread-exit destructor).
-const NO_MESSAGE: &CStr =
-    c"(no message: the call was made while its thread was exiting, after the library's thread-local storage was released)";
-
-/// Records `message` as this thread's last error. During thread exit, once
-/// the thread-local slot is gone, the message is dropped (the status still
-/// tells the error); this never panics.
+/// Records `message` as this thread's last error: NULs written as `\0`,
+/// cut at a character boundary (ending in `...`) if it would not fit.
+/// Never panics.
 pub(crate) fn set_last_error(message: &str) {
-    let c = CString::new(message.replace('\0', "\\0")).unwrap_or_default();
+    let text = message.replace('\0', "\\0");
+    let bytes = text.as_bytes();
+    let (len, ellipsis) = if bytes.len() < MESSAGE_CAP {
+        (bytes.len(), "")
+    } else {
+        let mut end = MESSAGE_CAP - 4;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        (end, "...")
+    };
     let _ = LAST_ERROR.try_with(|slot| {
-        if let Ok(mut s) = slot.try_borrow_mut() {
-            *s = c;
+        if let Ok(mut buf) = slot.try_borrow_mut() {
+            buf[..len].copy_from_slice(&bytes[..len]);
+            buf[len..len + ellipsis.len()].copy_from_slice(ellipsis.as_bytes());
+            buf[len + ellipsis.len()] = 0;
         }
     });
 }
 
-/// A pointer to this thread's last error message; valid until the next
-/// failing call on this thread (or the thread's exit). Never panics.
+/// A pointer to this thread's last error message; valid for the thread's
+/// life, its text replaced by the next failing call on this thread. Never
+/// panics.
 pub(crate) fn last_error_ptr() -> *const libc::c_char {
     LAST_ERROR
-        .try_with(|slot| slot.try_borrow().map(|s| s.as_ptr()).ok())
-        .ok()
-        .flatten()
-        .unwrap_or(NO_MESSAGE.as_ptr())
+        .try_with(|slot| slot.as_ptr().cast::<libc::c_char>().cast_const())
+        .unwrap_or(c"".as_ptr())
 }
 
 /// Records `e` and returns its status.

@@ -1038,6 +1038,26 @@ mod tests {
         }
     }
 
+    /// A message too long for the per-thread buffer is cut at a character
+    /// boundary and marked; NULs in messages are written out.
+    #[test]
+    fn long_messages_are_cut_and_nuls_written_out() {
+        boundary::set_last_error(&"\u{e9}".repeat(3000));
+        let msg = last_message();
+        assert!(
+            msg.len() < 1024 && msg.ends_with("..."),
+            "{} bytes",
+            msg.len()
+        );
+        assert!(msg.trim_end_matches("...").chars().all(|c| c == '\u{e9}'));
+        boundary::set_last_error("a\0b");
+        assert_eq!(last_message(), "a\\0b");
+        boundary::set_last_error(&"x".repeat(1023));
+        assert_eq!(last_message().len(), 1020 + 3);
+        boundary::set_last_error(&"y".repeat(1022));
+        assert_eq!(last_message(), "y".repeat(1022));
+    }
+
     /// Another thread's injected panics do not affect this one.
     #[test]
     fn injected_panics_are_per_thread() {
