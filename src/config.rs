@@ -289,12 +289,25 @@ impl Config {
 
     /// Parses any JSON form the contract accepts (see the module docs).
     pub fn from_json(text: &str) -> Result<Config, Error> {
-        let value: Value = serde_json::from_str(&protect_special_numbers(text)).map_err(|e| {
+        let protected = protect_special_numbers(text);
+        let value: Value = serde_json::from_str(&protected.text).map_err(|e| {
             Error::new(
                 ErrorKind::InvalidConfig,
-                format!("argument `json` is not valid JSON: {e}"),
+                format!(
+                    "argument `json` is not valid JSON: {}",
+                    syntax_error(&e, text, &protected)
+                ),
             )
         })?;
+        if let Some(raw) = number_as_key(&value) {
+            return err(
+                ErrorKind::InvalidConfig,
+                format!(
+                    "argument `json` is not valid JSON: an object key must be a string; received: {}",
+                    truncate(raw)
+                ),
+            );
+        }
         match value {
             Value::String(name) if raw_number(&name).is_none() => Config::from_name(&name),
             Value::Object(map) => {
@@ -659,6 +672,31 @@ fn is_json_number(t: &[u8]) -> bool {
     i == t.len()
 }
 
+/// The text given to serde_json, and where it differs from the caller's.
+struct Protected<'a> {
+    text: Cow<'a, str>,
+    /// `(out_start, out_end, in_start, in_end)` of every rewrite, in order.
+    edits: Vec<(usize, usize, usize, usize)>,
+}
+
+impl Protected<'_> {
+    /// The caller's byte offset of byte `o` of the rewritten text (a byte
+    /// inside a rewrite maps to the start of what it replaced).
+    fn input_offset(&self, o: usize) -> usize {
+        let mut shift: isize = 0;
+        for &(os, oe, is, ie) in &self.edits {
+            if o < os {
+                break;
+            }
+            if o < oe {
+                return is;
+            }
+            shift = ie as isize - oe as isize;
+        }
+        (o as isize + shift).max(0) as usize
+    }
+}
+
 /// Python's `json.dumps` writes `NaN`, `Infinity` and `-Infinity` (Keras
 /// accepts `scale=float("nan")` and writes it so), and integers of any
 /// size. serde_json rejects the former and turns huge integers into floats.
@@ -666,10 +704,29 @@ fn is_json_number(t: &[u8]) -> bool {
 /// literal beyond binary64's range or an integer beyond
 /// `[i64::MIN, u64::MAX]`) with a marker string holding its text, so the
 /// key it belongs to can report it with the right status and as written.
-fn protect_special_numbers(text: &str) -> Cow<'_, str> {
+/// It also writes the integer `-0` as `0` (Python reads it as the integer
+/// 0, serde_json as the float -0.0), and doubles every NUL written inside
+/// a string (see [`RAW_NUMBER`]). Only tokens that are numbers by JSON's
+/// grammar are touched; the parser rejects everything else. A marker in a
+/// place a string cannot be either (an object key) is rejected after
+/// parsing ([`number_as_key`]).
+fn protect_special_numbers(text: &str) -> Protected<'_> {
     let bytes = text.as_bytes();
     let mut out: Option<String> = None;
+    let mut edits = Vec::new();
     let mut copied = 0; // bytes of `text` already copied into `out`
+    // replaces text[at..at + len] by `with`
+    let mut edit =
+        |out: &mut Option<String>, copied: &mut usize, at: usize, len: usize, with: &[&str]| {
+            let o = out.get_or_insert_with(|| String::with_capacity(text.len() + 32));
+            o.push_str(&text[*copied..at]);
+            let start = o.len();
+            for w in with {
+                o.push_str(w);
+            }
+            edits.push((start, o.len(), at, at + len));
+            *copied = at + len;
+        };
     let mut i = 0;
     let mut in_string = false;
     while i < bytes.len() {
@@ -678,11 +735,8 @@ fn protect_special_numbers(text: &str) -> Cow<'_, str> {
             match b {
                 b'\\' if bytes[i..].starts_with(b"\\u0000") => {
                     // a NUL of the caller's: doubled (see RAW_NUMBER)
-                    let o = out.get_or_insert_with(|| String::with_capacity(text.len() + 32));
-                    o.push_str(&text[copied..i]);
-                    o.push_str("\\u0000\\u0000");
+                    edit(&mut out, &mut copied, i, 6, &["\\u0000\\u0000"]);
                     i += 6;
-                    copied = i;
                 }
                 b'\\' => i += 2,
                 b'"' => {
@@ -701,12 +755,21 @@ fn protect_special_numbers(text: &str) -> Cow<'_, str> {
         // bytes, not str: outside strings a non-ASCII byte (invalid JSON,
         // reported by the parser) may sit anywhere, also mid-character
         let rest = &bytes[i..];
-        let token_len = if let Some(t) = ["-Infinity", "Infinity", "NaN"]
+        if let Some(t) = ["-Infinity", "Infinity", "NaN"]
             .into_iter()
             .find(|t| rest.starts_with(t.as_bytes()))
         {
-            Some(t.len())
-        } else if b == b'-' || b.is_ascii_digit() {
+            edit(
+                &mut out,
+                &mut copied,
+                i,
+                t.len(),
+                &["\"\\u0000vs-raw-number:", t, "\""],
+            );
+            i += t.len();
+            continue;
+        }
+        if b == b'-' || b.is_ascii_digit() {
             let len = rest
                 .iter()
                 .take_while(|c| c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.' | b'e' | b'E'))
@@ -715,41 +778,75 @@ fn protect_special_numbers(text: &str) -> Cow<'_, str> {
             let tok = &text[i..i + len];
             // anything that is not a JSON number is left to the parser,
             // which rejects it
-            let special = is_json_number(tok.as_bytes())
-                && if tok.contains(['.', 'e', 'E']) {
-                    tok.parse::<f64>().is_ok_and(|v| v.is_infinite())
-                } else {
-                    tok.parse::<i64>().is_err() && tok.parse::<u64>().is_err()
-                };
-            if special {
-                Some(len)
-            } else {
-                i += len.max(1);
-                continue;
+            if is_json_number(tok.as_bytes()) {
+                let float = tok.contains(['.', 'e', 'E']);
+                if tok == "-0" {
+                    edit(&mut out, &mut copied, i, len, &["0"]);
+                } else if (float && tok.parse::<f64>().is_ok_and(|v| v.is_infinite()))
+                    || (!float && tok.parse::<i64>().is_err() && tok.parse::<u64>().is_err())
+                {
+                    edit(
+                        &mut out,
+                        &mut copied,
+                        i,
+                        len,
+                        &["\"\\u0000vs-raw-number:", tok, "\""],
+                    );
+                }
             }
-        } else {
-            None
-        };
-        match token_len {
-            Some(len) => {
-                let o = out.get_or_insert_with(|| String::with_capacity(text.len() + 32));
-                o.push_str(&text[copied..i]);
-                o.push_str("\"\\u0000vs-raw-number:");
-                o.push_str(&text[i..i + len]);
-                o.push('"');
-                i += len;
-                copied = i;
-            }
-            None => i += 1,
+            i += len.max(1);
+            continue;
         }
+        i += 1;
     }
-    match out {
+    let text = match out {
         Some(mut o) => {
             o.push_str(&text[copied..]);
             Cow::Owned(o)
         }
         None => Cow::Borrowed(text),
+    };
+    Protected { text, edits }
+}
+
+/// The first object key, at any depth, that is a protected number: the
+/// caller wrote a number (or `NaN`, `Infinity`) where JSON needs a string.
+fn number_as_key(v: &Value) -> Option<&str> {
+    match v {
+        Value::Object(m) => m
+            .keys()
+            .find_map(|k| raw_number(k))
+            .or_else(|| m.values().find_map(number_as_key)),
+        Value::Array(a) => a.iter().find_map(number_as_key),
+        _ => None,
     }
+}
+
+/// serde_json's message for `e`, with its line and column those of the
+/// caller's text rather than of the rewritten one.
+fn syntax_error(e: &serde_json::Error, original: &str, p: &Protected<'_>) -> String {
+    let msg = e.to_string();
+    let position = format!(" at line {} column {}", e.line(), e.column());
+    let Some(base) = msg.strip_suffix(&position) else {
+        return msg;
+    };
+    if e.line() == 0 || p.edits.is_empty() {
+        return msg;
+    }
+    // rewrites add no newline: the line is the same in both texts
+    let line_start = |t: &str| -> usize {
+        t.match_indices('\n')
+            .nth(e.line() - 2)
+            .map_or(0, |(k, _)| k + 1)
+    };
+    let (out_line, in_line) = if e.line() == 1 {
+        (0, 0)
+    } else {
+        (line_start(&p.text), line_start(original))
+    };
+    let o = out_line + e.column().saturating_sub(1);
+    let column = p.input_offset(o).saturating_sub(in_line) + 1;
+    format!("{base} at line {} column {column}", e.line())
 }
 
 fn parse_axes(value: Option<&Value>, name: &str) -> Result<Option<Vec<i64>>, Error> {
@@ -1047,6 +1144,75 @@ mod tests {
         assert_eq!(c.kind(), ErrorKind::InvalidScale);
         let c = Config::from_json(r#"{"scale": 0.5e1, "seed": 18446744073709551615}"#).unwrap();
         assert_eq!((c.scale(), c.seed()), (5.0, Some(u64::MAX)));
+    }
+
+    /// A number, `NaN` or `Infinity` as an object key is not JSON, at any
+    /// depth and whatever else is wrong.
+    #[test]
+    fn numbers_as_keys_are_not_json() {
+        for json in [
+            r#"{"class_name":"HeNormal","config":{},"shared_object_id":{NaN:1}}"#,
+            r#"{"class_name":"HeNormal","config":{},"shared_object_id":{1e999:1,99999999999999999999:2}}"#,
+            r#"{"scale": -1, "mode": {NaN: 1}}"#,
+            r#"{"mode": {Infinity: 1}}"#,
+            r#"{NaN: 1}"#,
+            r#"[[{"a": [{-Infinity: 0}]}]]"#,
+        ] {
+            let e = Config::from_json(json).unwrap_err();
+            assert_eq!(
+                e.kind(),
+                ErrorKind::InvalidConfig,
+                "{json}: {}",
+                e.message()
+            );
+            assert!(
+                e.message().contains("key must be a string"),
+                "{json}: {}",
+                e.message()
+            );
+            assert!(
+                !e.message().contains("vs-raw-number"),
+                "{json}: {}",
+                e.message()
+            );
+        }
+    }
+
+    /// `-0` is the integer 0, as Python reads it.
+    #[test]
+    fn minus_zero_is_the_integer_zero() {
+        let c = Config::from_json(r#"{"seed": -0, "input_axes": [-0], "output_axes": [-0, 1]}"#)
+            .unwrap();
+        assert_eq!(c.seed(), Some(0));
+        let axes = c.axes().unwrap();
+        assert_eq!(
+            (axes.input.as_slice(), axes.output.as_slice()),
+            (&[0i64][..], &[0i64, 1][..])
+        );
+        // -0.0 stays a float: scale -0.0 is not > 0
+        let e = Config::from_json(r#"{"scale": -0.0}"#).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidScale);
+        let e = Config::from_json(r#"{"scale": -0}"#).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidScale);
+    }
+
+    /// Syntax errors give the line and column of the caller's text (as
+    /// Python's json module does), not of the rewritten one.
+    #[test]
+    fn syntax_errors_point_into_the_callers_text() {
+        for (json, at) in [
+            ("[NaN, NaN, NaN, x]", "line 1 column 17"),
+            (r#"{"mode":"\u0000\u0000\u0000", x}"#, "line 1 column 31"),
+            (
+                "{\"a\": NaN,\n \"b\": [1e999, -0, 99999999999999999999999] x}",
+                "line 2 column 44",
+            ),
+            ("{\"seed\": 1 x}", "line 1 column 12"),
+        ] {
+            let e = Config::from_json(json).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::InvalidConfig);
+            assert!(e.message().contains(at), "{json}: {}", e.message());
+        }
     }
 
     /// Numbers of any length are shown cut short.

@@ -152,6 +152,7 @@ enum ConfigBuf {
     Larger(u8),
     NullWithLength(u16),
     NullOutLen,
+    MisalignedOutLen,
 }
 
 #[derive(Arbitrary, Debug)]
@@ -187,9 +188,9 @@ enum Op {
         which: u8,
     },
     /// `vs_from_config_json` with NULL arguments.
-    FromJsonNull {
-        json: bool,
-    },
+    /// `vs_from_config_json` with a NULL `json` (`which` 0), a NULL `out`
+    /// (1) or a misaligned `out` (2).
+    FromJsonBadArgs(u8),
     StatusStr(i32),
     Strings,
 }
@@ -551,10 +552,14 @@ impl Case<'_> {
         let got = describe(self.h(), self.shape).expect("vs_describe changed its mind");
         let e = expected.unwrap();
         assert_eq!((got.fan_in, got.fan_out), (e.fan_in, e.fan_out), "fans");
-        let close = |a: f64, b: f64| a == b || (a - b).abs() <= 4.0 * f64::EPSILON * b.abs();
-        assert!(close(got.n, e.n), "{got:?} vs {e:?}");
-        assert!(close(got.stddev, e.stddev), "{got:?} vs {e:?}");
-        assert!(close(got.limit, e.limit), "{got:?} vs {e:?}");
+        // the header's formulas, evaluated in the order it writes them,
+        // give the same bits
+        let bits = |p: (f64, f64, f64)| (p.0.to_bits(), p.1.to_bits(), p.2.to_bits());
+        assert_eq!(
+            bits((got.n, got.stddev, got.limit)),
+            bits((e.n, e.stddev, e.limit)),
+            "{got:?} vs {e:?}"
+        );
         if self.hd.distribution == 0 {
             assert_eq!(got.limit, 2.0 * got.stddev);
         }
@@ -622,7 +627,9 @@ impl Case<'_> {
             ConfigBuf::NullWithLength(k) => {
                 (usize::from(k).max(1), true, false, VS_ERR_NULL_ARGUMENT)
             }
-            ConfigBuf::NullOutLen => (need, false, true, VS_ERR_NULL_ARGUMENT),
+            ConfigBuf::NullOutLen | ConfigBuf::MisalignedOutLen => {
+                (need, false, true, VS_ERR_NULL_ARGUMENT)
+            }
         };
         let mut buf = vec![0x5a_u8; buf_len + 8];
         let bp = if null_buf {
@@ -631,10 +638,11 @@ impl Case<'_> {
             buf.as_mut_ptr().cast()
         };
         let mut len = usize::MAX;
-        let lp: *mut usize = if null_out_len {
-            std::ptr::null_mut()
-        } else {
-            &mut len
+        let mut len_backing = [3u64; 2];
+        let lp: *mut usize = match how {
+            ConfigBuf::NullOutLen => std::ptr::null_mut(),
+            ConfigBuf::MisalignedOutLen => ptr_into(&mut len_backing, Ptr::Misaligned),
+            _ => &mut len,
         };
         // SAFETY: `bp` is NULL or has buf_len (+ 8) writable bytes.
         let st = unsafe { vs_get_config_json(self.h(), bp, buf_len, lp) };
@@ -642,6 +650,7 @@ impl Case<'_> {
         if !null_out_len {
             assert_eq!(len, json.len(), "*out_len is always set");
         }
+        assert_eq!(len_backing, [3; 2], "a misaligned out_len was written");
         if st == VS_OK && !null_buf {
             assert_eq!(&buf[..json.len()], json.as_bytes());
             assert_eq!(buf[json.len()], 0);
@@ -915,21 +924,26 @@ fuzz_target!(|input: Input| {
             Op::GetSeed(out) => case.get_seed_op(out),
             Op::GetConfig(how) => case.get_config_op(how),
             Op::BadHandle { misaligned, which } => case.bad_handle_op(misaligned, which),
-            Op::FromJsonNull { json } => {
+            Op::FromJsonBadArgs(which) => {
                 let mut h = sentinel_handle();
-                // SAFETY: NULL arguments must be rejected.
+                let mut backing = [0u64; 2];
+                // SAFETY: NULL or misaligned arguments must be rejected.
                 let st = unsafe {
-                    if json {
-                        vs_from_config_json(std::ptr::null(), &mut h)
-                    } else {
-                        vs_from_config_json(c"{}".as_ptr(), std::ptr::null_mut())
+                    match which % 3 {
+                        0 => vs_from_config_json(std::ptr::null(), &mut h),
+                        1 => vs_from_config_json(c"{}".as_ptr(), std::ptr::null_mut()),
+                        _ => vs_from_config_json(
+                            c"{}".as_ptr(),
+                            ptr_into(&mut backing, Ptr::Misaligned),
+                        ),
                     }
                 };
                 assert_eq!(st, VS_ERR_NULL_ARGUMENT);
-                check_error_message(st, "vs_from_config_json(NULL)");
-                if json {
+                check_error_message(st, "vs_from_config_json(bad arguments)");
+                if which % 3 == 0 {
                     assert!(h.is_null());
                 }
+                assert_eq!(backing, [0; 2], "a misaligned out was written");
             }
             Op::StatusStr(s) => check_strings(s),
             Op::Strings => check_strings(0),
