@@ -1189,7 +1189,14 @@ mod tests {
             (axes.input.as_slice(), axes.output.as_slice()),
             (&[0i64][..], &[0i64, 1][..])
         );
-        // -0.0 stays a float: scale -0.0 is not > 0
+        // -0.0 stays a float: not an integer, and not > 0
+        for json in [
+            r#"{"seed": -0.0}"#,
+            r#"{"input_axes": [-0.0], "output_axes": []}"#,
+        ] {
+            let e = Config::from_json(json).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::InvalidConfig, "{json}");
+        }
         let e = Config::from_json(r#"{"scale": -0.0}"#).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidScale);
         let e = Config::from_json(r#"{"scale": -0}"#).unwrap_err();

@@ -55,6 +55,18 @@ fn class_defaults(name: &str) -> Option<(f64, String, String)> {
         .map(|p| (p.2, p.3.to_string(), p.4.to_string()))
 }
 
+/// `v` as Python reads the same text: serde_json reads the integer `-0` as
+/// the float -0.0, Python as the integer 0. (The float `-0.0` reads the
+/// same in both; the library rejects it where an integer is needed, so an
+/// accepted -0.0 here was written `-0`.)
+fn as_python(v: &Value) -> Value {
+    match v {
+        Value::Number(n) if n.as_f64() == Some(0.0) && n.is_f64() => Value::from(0u64),
+        Value::Array(a) => Value::Array(a.iter().map(as_python).collect()),
+        other => other.clone(),
+    }
+}
+
 /// Checks an accepted input that is plain JSON against the config the
 /// library reports, field by field.
 fn check_fields(input: &Value, out: &Value) {
@@ -91,9 +103,9 @@ fn check_fields(input: &Value, out: &Value) {
                     other => other.into(),
                 };
             }
-            "seed" => seed = v.clone(),
-            "input_axes" => inp = v.clone(),
-            "output_axes" => outp = v.clone(),
+            "seed" => seed = as_python(v),
+            "input_axes" => inp = as_python(v),
+            "output_axes" => outp = as_python(v),
             "dtype" => {
                 let d = v.as_str().unwrap_or("");
                 let float = [
