@@ -64,32 +64,21 @@ fi
 
 summary=()
 for t in "${targets[@]}"; do
-    corpus="fuzz/corpus/$t"
-    mkdir -p "$corpus" "fuzz/artifacts/$t"
-    inputs=("$corpus")
-    [ -d "fuzz/seeds/$t" ] && inputs+=("fuzz/seeds/$t")
+    # absolute paths: the fuzzer runs from fuzz/, not from here
+    root="$PWD"
+    mkdir -p "fuzz/corpus/$t" "fuzz/artifacts/$t"
+    inputs=("$root/fuzz/corpus/$t")
+    [ -d "fuzz/seeds/$t" ] && inputs+=("$root/fuzz/seeds/$t")
     opts=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048
-        -print_final_stats=1 -artifact_prefix="fuzz/artifacts/$t/")
+        -print_final_stats=1 -artifact_prefix="$root/fuzz/artifacts/$t/")
     if [ "$t" = config_json ]; then
-        inputs+=(c_tests/fixtures)
-        opts+=(-dict=fuzz/dict/config_json.dict)
+        inputs+=("$root/c_tests/fixtures")
+        opts+=(-dict="$root/fuzz/dict/config_json.dict")
     fi
     echo "== fuzz: $t for ${seconds}s"
     log="fuzz/artifacts/$t/last-run.log"
-    # cargo-fuzz resolves relative corpus paths from the fuzz directory's
-    # parent when run there; absolute paths avoid any doubt
-    abs=()
-    for d in "${inputs[@]}"; do abs+=("$PWD/$d"); done
-    absopts=()
-    for o in "${opts[@]}"; do
-        case "$o" in
-        -artifact_prefix=*) absopts+=("-artifact_prefix=$PWD/${o#-artifact_prefix=}") ;;
-        -dict=*) absopts+=("-dict=$PWD/${o#-dict=}") ;;
-        *) absopts+=("$o") ;;
-        esac
-    done
     status=0
-    (cd fuzz && cargo +nightly fuzz run "$t" "${abs[@]}" -- "${absopts[@]}") >"$log" 2>&1 ||
+    (cd fuzz && cargo +nightly fuzz run "$t" "${inputs[@]}" -- "${opts[@]}") >"$log" 2>&1 ||
         status=$?
     execs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)"
     rate="$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)"

@@ -299,7 +299,13 @@ impl Config {
                 ),
             )
         })?;
-        if let Some(raw) = number_as_key(&value) {
+        // only a rewrite can have put a marker where a key is
+        let number_key = if protected.edits.is_empty() {
+            None
+        } else {
+            number_as_key(&value)
+        };
+        if let Some(raw) = number_key {
             return err(
                 ErrorKind::InvalidConfig,
                 format!(
@@ -716,17 +722,16 @@ fn protect_special_numbers(text: &str) -> Protected<'_> {
     let mut edits = Vec::new();
     let mut copied = 0; // bytes of `text` already copied into `out`
     // replaces text[at..at + len] by `with`
-    let mut edit =
-        |out: &mut Option<String>, copied: &mut usize, at: usize, len: usize, with: &[&str]| {
-            let o = out.get_or_insert_with(|| String::with_capacity(text.len() + 32));
-            o.push_str(&text[*copied..at]);
-            let start = o.len();
-            for w in with {
-                o.push_str(w);
-            }
-            edits.push((start, o.len(), at, at + len));
-            *copied = at + len;
-        };
+    let mut edit = |at: usize, len: usize, with: &[&str]| {
+        let o = out.get_or_insert_with(|| String::with_capacity(text.len() + 32));
+        o.push_str(&text[copied..at]);
+        let start = o.len();
+        for w in with {
+            o.push_str(w);
+        }
+        edits.push((start, o.len(), at, at + len));
+        copied = at + len;
+    };
     let mut i = 0;
     let mut in_string = false;
     while i < bytes.len() {
@@ -735,7 +740,7 @@ fn protect_special_numbers(text: &str) -> Protected<'_> {
             match b {
                 b'\\' if bytes[i..].starts_with(b"\\u0000") => {
                     // a NUL of the caller's: doubled (see RAW_NUMBER)
-                    edit(&mut out, &mut copied, i, 6, &["\\u0000\\u0000"]);
+                    edit(i, 6, &["\\u0000\\u0000"]);
                     i += 6;
                 }
                 b'\\' => i += 2,
@@ -759,13 +764,7 @@ fn protect_special_numbers(text: &str) -> Protected<'_> {
             .into_iter()
             .find(|t| rest.starts_with(t.as_bytes()))
         {
-            edit(
-                &mut out,
-                &mut copied,
-                i,
-                t.len(),
-                &["\"\\u0000vs-raw-number:", t, "\""],
-            );
+            edit(i, t.len(), &["\"\\u0000vs-raw-number:", t, "\""]);
             i += t.len();
             continue;
         }
@@ -781,17 +780,11 @@ fn protect_special_numbers(text: &str) -> Protected<'_> {
             if is_json_number(tok.as_bytes()) {
                 let float = tok.contains(['.', 'e', 'E']);
                 if tok == "-0" {
-                    edit(&mut out, &mut copied, i, len, &["0"]);
+                    edit(i, len, &["0"]);
                 } else if (float && tok.parse::<f64>().is_ok_and(|v| v.is_infinite()))
                     || (!float && tok.parse::<i64>().is_err() && tok.parse::<u64>().is_err())
                 {
-                    edit(
-                        &mut out,
-                        &mut copied,
-                        i,
-                        len,
-                        &["\"\\u0000vs-raw-number:", tok, "\""],
-                    );
+                    edit(i, len, &["\"\\u0000vs-raw-number:", tok, "\""]);
                 }
             }
             i += len.max(1);
