@@ -33,10 +33,16 @@
 
 
 /**
- * Elements per block of the sampling algorithm (`docs/algorithm.md`):
- * element `i` is drawn from the PCG64 stream of block `i / VS_BLOCK_LEN`.
+ * Elements per block of `pcg64-block-v1` (`docs/algorithm.md`): element
+ * `i` is drawn from the PCG64 stream of block `i / VS_BLOCK_LEN`. (The
+ * default algorithm, `splitmix64-icdf-v2`, has no blocks.)
  */
 #define VS_BLOCK_LEN 1024
+
+/**
+ * The algorithm new handles use: `VS_ALGORITHM_SPLITMIX64_ICDF_V2`.
+ */
+#define VS_ALGORITHM_DEFAULT 2
 
 /**
  * The stddev of a standard normal truncated to `[-2, 2]`: truncated
@@ -106,6 +112,10 @@ enum vs_status
    * output is written.
    */
   VS_ERR_INTERNAL = 9,
+  /**
+   * An algorithm number was not a `vs_algorithm` value.
+   */
+  VS_ERR_INVALID_ALGORITHM = 10,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -177,6 +187,41 @@ typedef uint32_t vs_distribution;
 #endif // __cplusplus
 
 /**
+ * A sampling algorithm; passed as a `uint32_t` (`vs_with_algorithm`,
+ * `vs_get_algorithm`, `vs_algorithm_name`). Each has a name and version
+ * and is specified bit for bit in the library's docs; each is kept, bit
+ * for bit, for as long as the library exists.
+ */
+enum vs_algorithm
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * `"pcg64-block-v1"` (docs/algorithm.md): one PCG64 stream per block
+   * of `VS_BLOCK_LEN` elements, ziggurat normals; f32/f16/bf16 are the
+   * f64 values rounded. The only algorithm of libvariance_scaling 0.1:
+   * select it to keep 0.1's bits.
+   */
+  VS_ALGORITHM_PCG64_BLOCK_V1 = 1,
+  /**
+   * `"splitmix64-icdf-v2"` (docs/algorithm-v2.md), the default since
+   * 0.2: SplitMix64 in counter mode and inverse-CDF normals, with SIMD
+   * kernels chosen at run time (`vs_isa`); f32, f16 and bf16 share one
+   * binary32 stream (halves rounded from the f32 values), f64 has its own
+   * binary64 stream.
+   */
+  VS_ALGORITHM_SPLITMIX64_ICDF_V2 = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum vs_algorithm vs_algorithm;
+#else
+typedef uint32_t vs_algorithm;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * An initializer: scale, mode, distribution, 64-bit seed and optional fan
  * axes. Opaque; created by `vs_create`, `vs_create_with_axes` or
  * `vs_from_config_json`, released by `vs_destroy`.
@@ -215,6 +260,12 @@ typedef struct vs_params {
    */
   double limit;
 } vs_params;
+
+
+
+
+
+
 
 
 
@@ -585,10 +636,149 @@ const char *vs_status_str(int32_t status);
 const char *vs_version(void);
 
 /**
- * The name and version of the sampling algorithm, `"pcg64-block-v1"`
- * (docs/algorithm.md). Static; never NULL.
+ * The name and version of the default sampling algorithm, the one new
+ * handles use: `"splitmix64-icdf-v2"` (docs/algorithm-v2.md). Static; never
+ * NULL. `vs_algorithm_name(VS_ALGORITHM_DEFAULT)` gives the same text.
  */
 const char *vs_algorithm(void);
+
+/**
+ * Creates a new handle equal to `init` (config, seed, fan axes) but for the
+ * sampling algorithm `algorithm` (a `vs_algorithm` value). `init` is not
+ * changed and stays valid; both handles are immutable and may be shared
+ * between threads. The new handle's config JSON is the same (the algorithm
+ * is not a Keras key), so keep the algorithm next to the JSON when a
+ * reproducible run needs it.
+ *
+ * To get the bits of libvariance_scaling 0.1, pass
+ * `VS_ALGORITHM_PCG64_BLOCK_V1`.
+ *
+ * Returns `VS_OK`; `VS_ERR_NULL_ARGUMENT` (`init` or `out` NULL);
+ * `VS_ERR_INVALID_ALGORITHM` (an unknown number); `VS_ERR_INTERNAL`. On
+ * any error `*out` is NULL. The caller owns the new handle and releases it
+ * with `vs_destroy`. Thread-safe.
+ *
+ * # Safety
+ * `init` is NULL or a live handle; `out` is NULL or writable.
+ */
+vs_status vs_with_algorithm(const struct vs_initializer *init,
+                            uint32_t algorithm,
+                            struct vs_initializer **out);
+
+/**
+ * Writes the handle's sampling algorithm (a `vs_algorithm` value) to
+ * `*algorithm`: `VS_ALGORITHM_DEFAULT` unless the handle was made by
+ * `vs_with_algorithm`.
+ *
+ * Returns `VS_OK` or `VS_ERR_NULL_ARGUMENT` (`init` or `algorithm` NULL);
+ * `*algorithm` is written only on success. Thread-safe.
+ *
+ * # Safety
+ * `init` is NULL or a live handle; `algorithm` is NULL or writable.
+ */
+vs_status vs_get_algorithm(const struct vs_initializer *init, uint32_t *algorithm);
+
+/**
+ * The name and version of algorithm number `algorithm`
+ * (`"pcg64-block-v1"` for 1, `"splitmix64-icdf-v2"` for 2), or NULL for a
+ * number no algorithm has. Static; never freed. Thread-safe.
+ */
+const char *vs_algorithm_name(uint32_t algorithm);
+
+/**
+ * The name of the kernel fills of the default algorithm run on:
+ * `"portable"` (scalar, any CPU), `"avx2"` (x86-64 with AVX2, FMA and
+ * F16C) or `"avx512"` (AVX-512 F and DQ). Chosen once, at the first call
+ * of this function or of a fill: the widest the CPU runs, capped by the
+ * environment variable `VS_MAX_ISA=portable|avx2|avx512` when it is set to
+ * one of those names (other values are ignored). Every kernel gives the
+ * same bits; only the speed differs. Static; never NULL. Thread-safe.
+ */
+const char *vs_isa(void);
+
+/**
+ * Fills `out` with the row-major box `[start, start + extent)` of the
+ * tensor `shape` (a tensor-parallel or pipeline-parallel shard), as
+ * IEEE-754 binary32 values: `out[j]` is the box's `j`-th element in
+ * row-major order inside the box, bit-identical to the same element of
+ * `vs_fill_f32` of the whole shape. Fans come from the whole shape. Any
+ * partition of a tensor into boxes, filled by any number of threads,
+ * processes or machines, gives the whole fill's bits.
+ *
+ * Cost: with `splitmix64-icdf-v2` (the default), only the box's elements
+ * are computed; with `pcg64-block-v1`, at most one block
+ * (`VS_BLOCK_LEN` values) of discarded draws per contiguous run of the
+ * box in the flattened tensor.
+ *
+ * * `start`, `extent`: `ndim` entries each (may be NULL only when `ndim`
+ *   is 0: the scalar's box is the scalar); every `start[i] >= 0`,
+ *   `extent[i] >= 0`, `start[i] + extent[i] <= shape[i]`, else
+ *   `VS_ERR_INVALID_SHAPE` with a message naming the dimension and the
+ *   values. An `extent` with a 0 is an empty box.
+ * * `out_len` must be the product of `extent` (`VS_ERR_BUFFER_SIZE`
+ *   otherwise); `out` may be NULL only when it is 0.
+ *
+ * Returns `VS_OK`; `VS_ERR_NULL_ARGUMENT` (`init` NULL; `shape`, `start`
+ * or `extent` NULL with `ndim > 0`; `out` NULL with elements to write; a
+ * misaligned pointer); `VS_ERR_INVALID_SHAPE` (the shape as in
+ * `vs_fill_f32`, or the box); `VS_ERR_BUFFER_SIZE`; `VS_ERR_INVALID_SCALE`
+ * (as in `vs_fill_f32`); `VS_ERR_INTERNAL`. On error nothing is written to
+ * `out`. Threads and thread safety as `vs_fill_f32`.
+ *
+ * # Safety
+ * `init` is NULL or a live handle; `shape`, `start` and `extent` are NULL
+ * or have `ndim` readable elements; `out` is NULL or has `out_len`
+ * writable elements.
+ */
+vs_status vs_fill_slice_f32(const struct vs_initializer *init,
+                            const int64_t *shape,
+                            size_t ndim,
+                            const int64_t *start,
+                            const int64_t *extent,
+                            float *out,
+                            size_t out_len);
+
+/**
+ * As `vs_fill_slice_f32`, with binary64 output (boxes of `vs_fill_f64`).
+ *
+ * # Safety
+ * As `vs_fill_slice_f32`.
+ */
+vs_status vs_fill_slice_f64(const struct vs_initializer *init,
+                            const int64_t *shape,
+                            size_t ndim,
+                            const int64_t *start,
+                            const int64_t *extent,
+                            double *out,
+                            size_t out_len);
+
+/**
+ * As `vs_fill_slice_f32`, with binary16 bits (boxes of `vs_fill_f16`).
+ *
+ * # Safety
+ * As `vs_fill_slice_f32`.
+ */
+vs_status vs_fill_slice_f16(const struct vs_initializer *init,
+                            const int64_t *shape,
+                            size_t ndim,
+                            const int64_t *start,
+                            const int64_t *extent,
+                            uint16_t *out,
+                            size_t out_len);
+
+/**
+ * As `vs_fill_slice_f32`, with bfloat16 bits (boxes of `vs_fill_bf16`).
+ *
+ * # Safety
+ * As `vs_fill_slice_f32`.
+ */
+vs_status vs_fill_slice_bf16(const struct vs_initializer *init,
+                             const int64_t *shape,
+                             size_t ndim,
+                             const int64_t *start,
+                             const int64_t *extent,
+                             uint16_t *out,
+                             size_t out_len);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -26,6 +26,9 @@ pub enum ErrorKind {
     InvalidConfig,
     /// A bug: a panic was caught or the OS refused to give entropy.
     Internal,
+    /// An algorithm number that names no algorithm (only the C layer
+    /// raises this).
+    InvalidAlgorithm,
 }
 
 /// An error of the core, with a message for people.

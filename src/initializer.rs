@@ -2,10 +2,11 @@
 //! Immutable once built, so any number of threads may fill from it at once.
 
 use crate::config::{Config, Distribution, Mode};
+use crate::engine::{Algorithm, Element, Sampler};
 use crate::error::{Error, ErrorKind, err};
 use crate::fans::{axes_fans, default_fans, element_count, shape_str};
 use crate::parallel;
-use crate::sampler::{Element, Sampler};
+use crate::slice::BoxRuns;
 
 /// The stddev of a standard normal truncated to `[-2, 2]`; dividing by it
 /// gives the truncated values the variance `scale / n` (TensorFlow/Keras).
@@ -29,11 +30,13 @@ pub struct Params {
     pub limit: f64,
 }
 
-/// A VarianceScaling initializer.
+/// A VarianceScaling initializer: a config, a resolved seed and the
+/// sampling algorithm.
 #[derive(Clone, Debug)]
 pub struct Initializer {
     config: Config,
     seed: u64,
+    algorithm: Algorithm,
 }
 
 impl Initializer {
@@ -51,7 +54,25 @@ impl Initializer {
                 )
             })?,
         };
-        Ok(Initializer { config, seed })
+        Ok(Initializer {
+            config,
+            seed,
+            algorithm: Algorithm::DEFAULT,
+        })
+    }
+
+    /// The same initializer (config and seed) with another algorithm.
+    pub fn with_algorithm(&self, algorithm: Algorithm) -> Initializer {
+        Initializer {
+            algorithm,
+            ..self.clone()
+        }
+    }
+
+    /// The sampling algorithm ([`Algorithm::DEFAULT`] unless chosen with
+    /// [`with_algorithm`](Self::with_algorithm)).
+    pub fn algorithm(&self) -> Algorithm {
+        self.algorithm
     }
 
     /// Parses any accepted JSON form and builds the initializer.
@@ -150,6 +171,7 @@ impl Initializer {
             _ => p.stddev,
         };
         Ok(Sampler {
+            algorithm: self.algorithm,
             seed: self.seed,
             distribution: self.config.distribution(),
             factor,
@@ -187,6 +209,81 @@ impl Initializer {
     ) -> Result<(), Error> {
         let sampler = self.plan(shape, Some(offset), out.len())?;
         parallel::fill(&sampler, offset, out);
+        Ok(())
+    }
+
+    /// Validates a slice fill: the box `[start, start + extent)` of
+    /// `shape` into an output of `len` elements.
+    fn plan_box(
+        &self,
+        shape: &[i64],
+        start: &[i64],
+        extent: &[i64],
+        len: usize,
+    ) -> Result<(Sampler, BoxRuns), Error> {
+        // a full-tensor plan checks the shape, fans and factor
+        let total = element_count(shape)?;
+        let sampler = self.plan(shape, Some(0), 0)?;
+        for (name, v) in [("start", start), ("extent", extent)] {
+            if v.len() != shape.len() {
+                return err(
+                    ErrorKind::InvalidShape,
+                    format!(
+                        "`{name}` has {} entries but shape {} has {}",
+                        v.len(),
+                        shape_str(shape),
+                        shape.len()
+                    ),
+                );
+            }
+        }
+        let b = BoxRuns::new(shape, start, extent)?;
+        debug_assert!(b.len() <= total);
+        if b.len() != len as u64 {
+            return err(
+                ErrorKind::BufferSize,
+                format!(
+                    "out_len = {len} but the box extent {} of shape {} has {} elements",
+                    shape_str(extent),
+                    shape_str(shape),
+                    b.len()
+                ),
+            );
+        }
+        Ok((sampler, b))
+    }
+
+    /// Checks, without writing anything, what
+    /// [`fill_slice`](Self::fill_slice) would check.
+    pub fn check_slice(
+        &self,
+        shape: &[i64],
+        start: &[i64],
+        extent: &[i64],
+        len: usize,
+    ) -> Result<(), Error> {
+        self.plan_box(shape, start, extent, len).map(|_| ())
+    }
+
+    /// Fills `out` with the row-major box `[start, start + extent)` of the
+    /// tensor `shape`: bit-identical to those elements of
+    /// [`fill`](Self::fill), in row-major order of the box. Fans come from
+    /// the whole shape. v2 computes only the box's elements; v1 discards at
+    /// most one block of draws per contiguous run.
+    ///
+    /// Errors: an invalid shape; `start`/`extent` of another length than
+    /// the shape, negative, or leaving the tensor
+    /// ([`ErrorKind::InvalidShape`]); `out.len()` not the box's size
+    /// ([`ErrorKind::BufferSize`]). `out` is then untouched.
+    pub fn fill_slice<T: Element>(
+        &self,
+        shape: &[i64],
+        start: &[i64],
+        extent: &[i64],
+        out: &mut [T],
+    ) -> Result<(), Error> {
+        let (sampler, b) = self.plan_box(shape, start, extent, out.len())?;
+        parallel::fill_box(&sampler, &b, out);
         Ok(())
     }
 }

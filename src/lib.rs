@@ -6,23 +6,26 @@
 //!
 //! * [`config`]: the validated config and its Keras 3 JSON forms;
 //! * [`fans`]: the fan rules (default TF/Keras rule, explicit axes);
-//! * [`sampler`]: the block-stream engine (`pcg64-block-v1`);
+//! * [`engine`]: the sampling algorithms, `pcg64-block-v1` and the
+//!   default `splitmix64-icdf-v2` with its SIMD kernels;
+//! * [`slice`]: N-d boxes of a tensor as contiguous runs;
 //! * [`initializer`]: config + seed, fills and parameters;
 //! * [`parallel`]: splitting large fills over threads;
 //! * `ffi`: the `extern "C"` functions, and nothing else.
 //!
-//! The sampling algorithm is specified in `docs/algorithm.md`; the C
-//! contract in the header and README.
+//! The sampling algorithms are specified in `docs/algorithm.md` (v1) and
+//! `docs/algorithm-v2.md` (v2); the C contract in the header and README.
 
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
 pub mod config;
+pub mod engine;
 pub mod error;
 pub mod fans;
 pub mod initializer;
 pub mod parallel;
-pub mod sampler;
+pub mod slice;
 
 mod ffi;
 
@@ -38,4 +41,5 @@ pub mod c_api {
 pub use config::{Axes, Config, Distribution, Mode};
 pub use error::{Error, ErrorKind};
 pub use initializer::{Initializer, Params, TRUNCATED_NORMAL_STDDEV};
-pub use sampler::{ALGORITHM, BLOCK_LEN, Element};
+pub use engine::{Algorithm, Element};
+pub use engine::v1::BLOCK_LEN;

@@ -1,10 +1,12 @@
 //! Splitting large fills over threads. The split never changes the values:
-//! each thread fills a block-aligned range with [`Sampler::fill_range`].
+//! each thread fills a contiguous part of the output with range fills.
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use crate::sampler::{BLOCK_LEN, Element, Sampler};
+use crate::engine::v1::BLOCK_LEN;
+use crate::engine::{Element, Sampler, stores_for};
+use crate::slice::BoxRuns;
 
 /// Fills smaller than this many elements per thread stay on the calling
 /// thread (starting a thread costs tens of microseconds).
@@ -55,55 +57,81 @@ fn refuse_spawn() -> bool {
 /// Fills `out` with elements `[start, start + out.len())`, on as many
 /// threads as [`threads_for`] allows.
 pub fn fill<T: Element>(sampler: &Sampler, start: u64, out: &mut [T]) {
+    let stores = stores_for(std::mem::size_of_val(out));
+    // cut points on block boundaries of the whole tensor, so that no v1
+    // thread re-draws values another thread draws
+    split(out, |pos| (start + pos).div_ceil(BLOCK_LEN) * BLOCK_LEN - start, |pos, chunk| {
+        sampler.fill_range_with(start + pos, chunk, stores)
+    });
+}
+
+/// Fills `out` with the box `b` of the tensor (row-major inside the box),
+/// on as many threads as [`threads_for`] allows.
+pub fn fill_box<T: Element>(sampler: &Sampler, b: &BoxRuns, out: &mut [T]) {
+    let stores = stores_for(std::mem::size_of_val(out));
+    split(out, |pos| pos.div_ceil(BLOCK_LEN) * BLOCK_LEN, |pos, chunk| {
+        let end = pos + chunk.len() as u64;
+        b.for_each_run(pos, end, |flat, at, count| {
+            let at = (at - pos) as usize;
+            sampler.fill_range_with(flat, &mut chunk[at..at + count as usize], stores);
+        });
+    });
+}
+
+/// Splits `out` into one contiguous chunk per thread and calls `work(pos,
+/// chunk)` for each, `pos` being the chunk's offset in `out`; `align(pos)`
+/// moves a cut point to where the work prefers it (never backwards). The
+/// calling thread does the first chunk; when the OS refuses a thread, the
+/// calling thread does that chunk too (the values are the same).
+fn split<T: Send>(
+    out: &mut [T],
+    align: impl Fn(u64) -> u64,
+    work: impl Fn(u64, &mut [T]) + Sync,
+) {
     let threads = threads_for(out.len());
     if threads <= 1 {
-        sampler.fill_range(start, out);
+        work(0, out);
         return;
     }
-    // Cut points on block boundaries of the whole tensor, so no thread
-    // re-draws values another thread draws.
     let len = out.len() as u64;
     let mut cuts = Vec::with_capacity(threads + 1);
     cuts.push(0u64);
     for k in 1..threads as u64 {
-        let target = start + len * k / threads as u64;
-        let aligned = target.div_ceil(BLOCK_LEN) * BLOCK_LEN;
-        cuts.push((aligned - start).min(len).max(*cuts.last().unwrap_or(&0)));
+        let aligned = align(len * k / threads as u64);
+        cuts.push(aligned.min(len).max(*cuts.last().unwrap_or(&0)));
     }
     cuts.push(len);
 
     let mut failed: Vec<(u64, u64)> = Vec::new();
+    let work = &work;
     std::thread::scope(|scope| {
         let mut rest: &mut [T] = out;
         let mut mine: Option<(u64, &mut [T])> = None;
         for w in cuts.windows(2) {
             let (chunk, tail) = rest.split_at_mut((w[1] - w[0]) as usize);
             rest = tail;
-            let chunk_start = start + w[0];
             if mine.is_none() {
-                // the calling thread takes the first chunk itself
-                mine = Some((chunk_start, chunk));
+                mine = Some((w[0], chunk));
                 continue;
             }
-            let s = *sampler;
+            let pos = w[0];
             let spawned = if refuse_spawn() {
                 Err(std::io::Error::other("thread refused (test)"))
             } else {
                 std::thread::Builder::new()
                     .name("vs-fill".into())
-                    .spawn_scoped(scope, move || s.fill_range(chunk_start, chunk))
+                    .spawn_scoped(scope, move || work(pos, chunk))
             };
             if spawned.is_err() {
                 failed.push((w[0], w[1]));
             }
         }
-        if let Some((chunk_start, chunk)) = mine {
-            sampler.fill_range(chunk_start, chunk);
+        if let Some((pos, chunk)) = mine {
+            work(pos, chunk);
         }
     });
-    // The OS refused a thread: fill its part here (the values are the same).
     for (a, b) in failed {
-        sampler.fill_range(start + a, &mut out[a as usize..b as usize]);
+        work(a, &mut out[a as usize..b as usize]);
     }
 }
 
@@ -117,6 +145,7 @@ mod tests {
     #[test]
     fn refused_threads_are_filled_by_the_caller() {
         let sampler = Sampler {
+            algorithm: crate::engine::Algorithm::Pcg64BlockV1,
             seed: 99,
             distribution: Distribution::TruncatedNormal,
             factor: 0.5,

@@ -15,23 +15,27 @@ pub use status::vs_status;
 use std::ffi::{CStr, c_char};
 
 use boundary::{fail, fail_with, ffi_boundary, last_error_ptr};
-use status::{distribution_from_u32, mode_from_u32, status_text};
+use status::{algorithm_from_u32, distribution_from_u32, mode_from_u32, status_text};
 
 use crate::config::{Axes, Config};
+use crate::engine::{Algorithm, Element};
 use crate::error::{Error, ErrorKind};
 use crate::fans::{default_fans, element_count, shape_str};
 use crate::initializer::Initializer;
 use crate::parallel;
-use crate::sampler::Element;
 
 /// The longest `int64_t` array that can exist: a larger `ndim` (or axes
 /// length) cannot describe real memory, and is rejected before anything is
 /// read.
 const MAX_ARRAY_LEN: usize = isize::MAX as usize / std::mem::size_of::<i64>();
 
-/// Elements per block of the sampling algorithm (`docs/algorithm.md`):
-/// element `i` is drawn from the PCG64 stream of block `i / VS_BLOCK_LEN`.
+/// Elements per block of `pcg64-block-v1` (`docs/algorithm.md`): element
+/// `i` is drawn from the PCG64 stream of block `i / VS_BLOCK_LEN`. (The
+/// default algorithm, `splitmix64-icdf-v2`, has no blocks.)
 pub const VS_BLOCK_LEN: u64 = 1024;
+
+/// The algorithm new handles use: `VS_ALGORITHM_SPLITMIX64_ICDF_V2`.
+pub const VS_ALGORITHM_DEFAULT: u32 = 2;
 
 /// The stddev of a standard normal truncated to `[-2, 2]`: truncated
 /// normal fills divide `sqrt(scale / n)` by it, so their values have the
@@ -40,7 +44,8 @@ pub const VS_BLOCK_LEN: u64 = 1024;
 pub const VS_TRUNCATED_NORMAL_STDDEV: f64 = 0.879_625_661_034_239_78;
 
 // The C constants restate the core's; they must agree.
-const _: () = assert!(VS_BLOCK_LEN == crate::sampler::BLOCK_LEN);
+const _: () = assert!(VS_BLOCK_LEN == crate::engine::v1::BLOCK_LEN);
+const _: () = assert!(VS_ALGORITHM_DEFAULT == Algorithm::DEFAULT as u32);
 const _: () = assert!(VS_TRUNCATED_NORMAL_STDDEV == crate::initializer::TRUNCATED_NORMAL_STDDEV);
 
 /// An initializer: scale, mode, distribution, 64-bit seed and optional fan
@@ -895,11 +900,287 @@ pub extern "C" fn vs_version() -> *const c_char {
     V.as_ptr()
 }
 
-/// The name and version of the sampling algorithm, `"pcg64-block-v1"`
-/// (docs/algorithm.md). Static; never NULL.
+/// The name and version of the default sampling algorithm, the one new
+/// handles use: `"splitmix64-icdf-v2"` (docs/algorithm-v2.md). Static; never
+/// NULL. `vs_algorithm_name(VS_ALGORITHM_DEFAULT)` gives the same text.
 #[unsafe(no_mangle)]
 pub extern "C" fn vs_algorithm() -> *const c_char {
-    c"pcg64-block-v1".as_ptr()
+    Algorithm::DEFAULT.cname().as_ptr()
+}
+
+
+/// Creates a new handle equal to `init` (config, seed, fan axes) but for the
+/// sampling algorithm `algorithm` (a `vs_algorithm` value). `init` is not
+/// changed and stays valid; both handles are immutable and may be shared
+/// between threads. The new handle's config JSON is the same (the algorithm
+/// is not a Keras key), so keep the algorithm next to the JSON when a
+/// reproducible run needs it.
+///
+/// To get the bits of libvariance_scaling 0.1, pass
+/// `VS_ALGORITHM_PCG64_BLOCK_V1`.
+///
+/// Returns `VS_OK`; `VS_ERR_NULL_ARGUMENT` (`init` or `out` NULL);
+/// `VS_ERR_INVALID_ALGORITHM` (an unknown number); `VS_ERR_INTERNAL`. On
+/// any error `*out` is NULL. The caller owns the new handle and releases it
+/// with `vs_destroy`. Thread-safe.
+///
+/// # Safety
+/// `init` is NULL or a live handle; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vs_with_algorithm(
+    init: *const vs_initializer,
+    algorithm: u32,
+    out: *mut *mut vs_initializer,
+) -> vs_status {
+    // SAFETY: per the contract on `out`.
+    unsafe { clear_handle_out(out) };
+    ffi_boundary!(c"vs_with_algorithm", {
+        if let Err(e) = check_ptr(out, "out") {
+            return fail(e);
+        }
+        let build = || -> Result<Initializer, Error> {
+            // SAFETY: per the contract on `init`.
+            let init = unsafe { handle(init)? };
+            Ok(init.with_algorithm(algorithm_from_u32(algorithm)?))
+        };
+        // SAFETY: `out` checked above.
+        unsafe { store_handle(out, build()) }
+    })
+}
+
+/// Writes the handle's sampling algorithm (a `vs_algorithm` value) to
+/// `*algorithm`: `VS_ALGORITHM_DEFAULT` unless the handle was made by
+/// `vs_with_algorithm`.
+///
+/// Returns `VS_OK` or `VS_ERR_NULL_ARGUMENT` (`init` or `algorithm` NULL);
+/// `*algorithm` is written only on success. Thread-safe.
+///
+/// # Safety
+/// `init` is NULL or a live handle; `algorithm` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vs_get_algorithm(
+    init: *const vs_initializer,
+    algorithm: *mut u32,
+) -> vs_status {
+    ffi_boundary!(c"vs_get_algorithm", {
+        let run = || -> Result<u32, Error> {
+            // SAFETY: per the contract on `init`.
+            let init = unsafe { handle(init)? };
+            check_ptr(algorithm, "algorithm")?;
+            Ok(init.algorithm() as u32)
+        };
+        match run() {
+            Ok(a) => {
+                // SAFETY: checked non-NULL and aligned.
+                unsafe { *algorithm = a };
+                vs_status::VS_OK
+            }
+            Err(e) => fail(e),
+        }
+    })
+}
+
+/// The name and version of algorithm number `algorithm`
+/// (`"pcg64-block-v1"` for 1, `"splitmix64-icdf-v2"` for 2), or NULL for a
+/// number no algorithm has. Static; never freed. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn vs_algorithm_name(algorithm: u32) -> *const c_char {
+    match Algorithm::from_u32(algorithm) {
+        Some(a) => a.cname().as_ptr(),
+        None => std::ptr::null(),
+    }
+}
+
+/// The name of the kernel fills of the default algorithm run on:
+/// `"portable"` (scalar, any CPU), `"avx2"` (x86-64 with AVX2, FMA and
+/// F16C) or `"avx512"` (AVX-512 F and DQ). Chosen once, at the first call
+/// of this function or of a fill: the widest the CPU runs, capped by the
+/// environment variable `VS_MAX_ISA=portable|avx2|avx512` when it is set to
+/// one of those names (other values are ignored). Every kernel gives the
+/// same bits; only the speed differs. Static; never NULL. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn vs_isa() -> *const c_char {
+    use crate::engine::v2::platform::{Isa, kernel};
+    match kernel() {
+        Isa::Portable => c"portable".as_ptr(),
+        Isa::Avx2 => c"avx2".as_ptr(),
+        Isa::Avx512 => c"avx512".as_ptr(),
+    }
+}
+
+/// The shared body of the slice fills.
+///
+/// # Safety
+/// Per the slice fill functions' contracts.
+unsafe fn fill_slice_any<T: Element>(
+    init: *const vs_initializer,
+    shape: *const i64,
+    ndim: usize,
+    start: *const i64,
+    extent: *const i64,
+    out: *mut T,
+    out_len: usize,
+) -> vs_status {
+    let run = || -> Result<(), Error> {
+        // SAFETY: per the callers' contracts.
+        let init = unsafe { handle(init)? };
+        let shape = unsafe { shape_arg(shape, ndim)? };
+        let start = unsafe { box_arg(start, ndim, "start")? };
+        let extent = unsafe { box_arg(extent, ndim, "extent")? };
+        init.check_slice(shape, start, extent, out_len)?;
+        if out_len == 0 {
+            return Ok(());
+        }
+        if out.is_null() {
+            return Err(Error::new(
+                ErrorKind::NullArgument,
+                format!(
+                    "argument `out` is NULL but the box extent {} of shape {} has {out_len} elements",
+                    shape_str(extent),
+                    shape_str(shape)
+                ),
+            ));
+        }
+        check_ptr(out, "out")?;
+        // SAFETY: non-NULL, aligned, `out_len` writable elements per the
+        // contract.
+        let buf = unsafe { std::slice::from_raw_parts_mut(out, out_len) };
+        init.fill_slice(shape, start, extent, buf)
+    };
+    match run() {
+        Ok(()) => vs_status::VS_OK,
+        Err(e) => fail(e),
+    }
+}
+
+/// # Safety
+/// When non-NULL, `p` points to `ndim` readable `int64_t` (`ndim` already
+/// checked by `shape_arg`).
+unsafe fn box_arg<'a>(p: *const i64, ndim: usize, name: &str) -> Result<&'a [i64], Error> {
+    if ndim == 0 {
+        return Ok(&[]);
+    }
+    if p.is_null() {
+        return Err(Error::new(
+            ErrorKind::NullArgument,
+            format!("argument `{name}` is NULL but ndim={ndim} (NULL is allowed only with ndim=0)"),
+        ));
+    }
+    check_ptr(p, name)?;
+    // SAFETY: non-NULL, aligned, ndim elements readable per the contract.
+    Ok(unsafe { std::slice::from_raw_parts(p, ndim) })
+}
+
+/// Fills `out` with the row-major box `[start, start + extent)` of the
+/// tensor `shape` (a tensor-parallel or pipeline-parallel shard), as
+/// IEEE-754 binary32 values: `out[j]` is the box's `j`-th element in
+/// row-major order inside the box, bit-identical to the same element of
+/// `vs_fill_f32` of the whole shape. Fans come from the whole shape. Any
+/// partition of a tensor into boxes, filled by any number of threads,
+/// processes or machines, gives the whole fill's bits.
+///
+/// Cost: with `splitmix64-icdf-v2` (the default), only the box's elements
+/// are computed; with `pcg64-block-v1`, at most one block
+/// (`VS_BLOCK_LEN` values) of discarded draws per contiguous run of the
+/// box in the flattened tensor.
+///
+/// * `start`, `extent`: `ndim` entries each (may be NULL only when `ndim`
+///   is 0: the scalar's box is the scalar); every `start[i] >= 0`,
+///   `extent[i] >= 0`, `start[i] + extent[i] <= shape[i]`, else
+///   `VS_ERR_INVALID_SHAPE` with a message naming the dimension and the
+///   values. An `extent` with a 0 is an empty box.
+/// * `out_len` must be the product of `extent` (`VS_ERR_BUFFER_SIZE`
+///   otherwise); `out` may be NULL only when it is 0.
+///
+/// Returns `VS_OK`; `VS_ERR_NULL_ARGUMENT` (`init` NULL; `shape`, `start`
+/// or `extent` NULL with `ndim > 0`; `out` NULL with elements to write; a
+/// misaligned pointer); `VS_ERR_INVALID_SHAPE` (the shape as in
+/// `vs_fill_f32`, or the box); `VS_ERR_BUFFER_SIZE`; `VS_ERR_INVALID_SCALE`
+/// (as in `vs_fill_f32`); `VS_ERR_INTERNAL`. On error nothing is written to
+/// `out`. Threads and thread safety as `vs_fill_f32`.
+///
+/// # Safety
+/// `init` is NULL or a live handle; `shape`, `start` and `extent` are NULL
+/// or have `ndim` readable elements; `out` is NULL or has `out_len`
+/// writable elements.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vs_fill_slice_f32(
+    init: *const vs_initializer,
+    shape: *const i64,
+    ndim: usize,
+    start: *const i64,
+    extent: *const i64,
+    out: *mut f32,
+    out_len: usize,
+) -> vs_status {
+    ffi_boundary!(c"vs_fill_slice_f32", {
+        // SAFETY: forwarded contract.
+        unsafe { fill_slice_any(init, shape, ndim, start, extent, out, out_len) }
+    })
+}
+
+/// As `vs_fill_slice_f32`, with binary64 output (boxes of `vs_fill_f64`).
+///
+/// # Safety
+/// As `vs_fill_slice_f32`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vs_fill_slice_f64(
+    init: *const vs_initializer,
+    shape: *const i64,
+    ndim: usize,
+    start: *const i64,
+    extent: *const i64,
+    out: *mut f64,
+    out_len: usize,
+) -> vs_status {
+    ffi_boundary!(c"vs_fill_slice_f64", {
+        // SAFETY: forwarded contract.
+        unsafe { fill_slice_any(init, shape, ndim, start, extent, out, out_len) }
+    })
+}
+
+/// As `vs_fill_slice_f32`, with binary16 bits (boxes of `vs_fill_f16`).
+///
+/// # Safety
+/// As `vs_fill_slice_f32`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vs_fill_slice_f16(
+    init: *const vs_initializer,
+    shape: *const i64,
+    ndim: usize,
+    start: *const i64,
+    extent: *const i64,
+    out: *mut u16,
+    out_len: usize,
+) -> vs_status {
+    ffi_boundary!(c"vs_fill_slice_f16", {
+        // SAFETY: half::f16 is repr(transparent) over u16; forwarded contract.
+        unsafe {
+            fill_slice_any(init, shape, ndim, start, extent, out.cast::<half::f16>(), out_len)
+        }
+    })
+}
+
+/// As `vs_fill_slice_f32`, with bfloat16 bits (boxes of `vs_fill_bf16`).
+///
+/// # Safety
+/// As `vs_fill_slice_f32`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vs_fill_slice_bf16(
+    init: *const vs_initializer,
+    shape: *const i64,
+    ndim: usize,
+    start: *const i64,
+    extent: *const i64,
+    out: *mut u16,
+    out_len: usize,
+) -> vs_status {
+    ffi_boundary!(c"vs_fill_slice_bf16", {
+        // SAFETY: half::bf16 is repr(transparent) over u16; forwarded contract.
+        unsafe {
+            fill_slice_any(init, shape, ndim, start, extent, out.cast::<half::bf16>(), out_len)
+        }
+    })
 }
 
 #[cfg(test)]

@@ -45,6 +45,28 @@ pub enum vs_status {
     /// written part of `out` (treat its contents as unspecified); no other
     /// output is written.
     VS_ERR_INTERNAL = 9,
+    /// An algorithm number was not a `vs_algorithm` value.
+    VS_ERR_INVALID_ALGORITHM = 10,
+}
+
+/// A sampling algorithm; passed as a `uint32_t` (`vs_with_algorithm`,
+/// `vs_get_algorithm`, `vs_algorithm_name`). Each has a name and version
+/// and is specified bit for bit in the library's docs; each is kept, bit
+/// for bit, for as long as the library exists.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum vs_algorithm {
+    /// `"pcg64-block-v1"` (docs/algorithm.md): one PCG64 stream per block
+    /// of `VS_BLOCK_LEN` elements, ziggurat normals; f32/f16/bf16 are the
+    /// f64 values rounded. The only algorithm of libvariance_scaling 0.1:
+    /// select it to keep 0.1's bits.
+    VS_ALGORITHM_PCG64_BLOCK_V1 = 1,
+    /// `"splitmix64-icdf-v2"` (docs/algorithm-v2.md), the default since
+    /// 0.2: SplitMix64 in counter mode and inverse-CDF normals, with SIMD
+    /// kernels chosen at run time (`vs_isa`); f32, f16 and bf16 share one
+    /// binary32 stream (halves rounded from the f32 values), f64 has its own
+    /// binary64 stream.
+    VS_ALGORITHM_SPLITMIX64_ICDF_V2 = 2,
 }
 
 /// How `n` is derived from the fans; passed as a `uint32_t`.
@@ -86,6 +108,7 @@ impl From<ErrorKind> for vs_status {
             ErrorKind::BufferSize => vs_status::VS_ERR_BUFFER_SIZE,
             ErrorKind::InvalidConfig => vs_status::VS_ERR_INVALID_CONFIG,
             ErrorKind::Internal => vs_status::VS_ERR_INTERNAL,
+            ErrorKind::InvalidAlgorithm => vs_status::VS_ERR_INVALID_ALGORITHM,
         }
     }
 }
@@ -124,6 +147,28 @@ pub(crate) fn distribution_from_u32(v: u32) -> Result<Distribution, Error> {
     }
 }
 
+// The C numbers are the core's.
+const _: () = assert!(
+    vs_algorithm::VS_ALGORITHM_PCG64_BLOCK_V1 as u32
+        == crate::engine::Algorithm::Pcg64BlockV1 as u32
+);
+const _: () = assert!(
+    vs_algorithm::VS_ALGORITHM_SPLITMIX64_ICDF_V2 as u32
+        == crate::engine::Algorithm::Splitmix64IcdfV2 as u32
+);
+
+/// Maps the C integer to an algorithm; anything else is an error.
+pub(crate) fn algorithm_from_u32(v: u32) -> Result<crate::engine::Algorithm, Error> {
+    crate::engine::Algorithm::from_u32(v).ok_or_else(|| {
+        Error::new(
+            ErrorKind::InvalidAlgorithm,
+            format!(
+                "argument `algorithm` must be VS_ALGORITHM_PCG64_BLOCK_V1 (1) or VS_ALGORITHM_SPLITMIX64_ICDF_V2 (2); received: algorithm={v}"
+            ),
+        )
+    })
+}
+
 /// The static text of a status number; unknown numbers get a text too.
 pub(crate) fn status_text(status: i32) -> &'static CStr {
     match status {
@@ -137,6 +182,7 @@ pub(crate) fn status_text(status: i32) -> &'static CStr {
         7 => c"VS_ERR_BUFFER_SIZE: buffer length does not match what the call needs",
         8 => c"VS_ERR_INVALID_CONFIG: invalid config (JSON text, keys, seed or fan axes)",
         9 => c"VS_ERR_INTERNAL: internal error",
+        10 => c"VS_ERR_INVALID_ALGORITHM: algorithm must be a vs_algorithm value (1 or 2)",
         _ => c"unknown vs_status value",
     }
 }

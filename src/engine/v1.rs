@@ -14,10 +14,11 @@ use rand_pcg::Pcg64;
 use rand_pcg::rand_core::SeedableRng;
 
 use crate::config::Distribution;
+use crate::engine::Element;
 
 /// The name and version of the sampling algorithm. A different stream for
 /// the same `(seed, config, shape)` gets a new name.
-pub const ALGORITHM: &str = "pcg64-block-v1";
+pub const ALGORITHM: &str = crate::engine::Algorithm::Pcg64BlockV1.name();
 
 /// Elements per block: each block has its own PCG64 stream.
 pub const BLOCK_LEN: u64 = 1024;
@@ -69,42 +70,6 @@ pub fn draw_standard(distribution: Distribution, rng: &mut Pcg64) -> f64 {
             let u = (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
             2.0 * u - 1.0
         }
-    }
-}
-
-/// An output element type: the f64 value rounded to nearest-even, through
-/// f32 for the half types (as TensorFlow computes them in float).
-pub trait Element: Copy + Send + Sync + 'static {
-    /// Rounds `v` to this type.
-    fn from_f64(v: f64) -> Self;
-}
-
-impl Element for f64 {
-    #[inline]
-    fn from_f64(v: f64) -> Self {
-        v
-    }
-}
-
-impl Element for f32 {
-    #[inline]
-    fn from_f64(v: f64) -> Self {
-        v as f32
-    }
-}
-
-impl Element for half::f16 {
-    #[inline]
-    fn from_f64(v: f64) -> Self {
-        // from_f32 rounds correctly; from_f64 does not (see docs/algorithm.md)
-        half::f16::from_f32(v as f32)
-    }
-}
-
-impl Element for half::bf16 {
-    #[inline]
-    fn from_f64(v: f64) -> Self {
-        half::bf16::from_f32(v as f32)
     }
 }
 

@@ -1,0 +1,411 @@
+//! The AVX-512 kernel (x86-64 with AVX-512 F and DQ): the operations of
+//! `mod.rs`, in the same order, on 16 binary32 or 8 binary64 lanes, with
+//! the same correspondence between intrinsics and scalar operations as
+//! `avx2.rs`. AVX-512 DQ's `vpmullq` does SplitMix64's 64-bit
+//! multiplications in one instruction each.
+
+use core::arch::x86_64::*;
+
+use super::avx2::loop_start;
+use super::coefficients::*;
+use super::platform::Stores;
+use super::{
+    GAMMA, SQRT_HALF_BITS32, SQRT_HALF_BITS64, Stream32, Stream64, TAIL32_FROM, TAIL64_FROM,
+    TAILB64_FROM, portable,
+};
+use crate::config::Distribution;
+
+const M1: u64 = 0xbf58_476d_1ce4_e5b9;
+const M2: u64 = 0x94d0_49bb_1331_11eb;
+
+#[inline]
+#[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
+fn splat64(x: u64) -> __m512i {
+    _mm512_set1_epi64(x as i64)
+}
+
+#[inline]
+#[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
+fn splat32(x: u32) -> __m512i {
+    _mm512_set1_epi32(x as i32)
+}
+
+/// SplitMix64's `mix64` in each 64-bit lane.
+#[inline]
+#[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
+fn mix64(x: __m512i) -> __m512i {
+    let z = _mm512_xor_si512(x, _mm512_srli_epi64::<30>(x));
+    let z = _mm512_mullo_epi64(z, splat64(M1));
+    let z = _mm512_xor_si512(z, _mm512_srli_epi64::<27>(z));
+    let z = _mm512_mullo_epi64(z, splat64(M2));
+    _mm512_xor_si512(z, _mm512_srli_epi64::<31>(z))
+}
+
+#[inline]
+#[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
+fn horner_ps(c: &[f32], u: __m512) -> __m512 {
+    let (last, rest) = c.split_last().expect("coefficients");
+    let mut p = _mm512_set1_ps(*last);
+    for &ci in rest.iter().rev() {
+        p = _mm512_fmadd_ps(p, u, _mm512_set1_ps(ci));
+    }
+    p
+}
+
+#[inline]
+#[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
+fn horner_pd(c: &[f64], u: __m512d) -> __m512d {
+    let (last, rest) = c.split_last().expect("coefficients");
+    let mut p = _mm512_set1_pd(*last);
+    for &ci in rest.iter().rev() {
+        p = _mm512_fmadd_pd(p, u, _mm512_set1_pd(ci));
+    }
+    p
+}
+
+#[inline]
+#[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
+fn neg_ln_ps(t: __m512) -> __m512 {
+    let ix = _mm512_add_epi32(
+        _mm512_castps_si512(t),
+        splat32(0x3f80_0000 - SQRT_HALF_BITS32),
+    );
+    let k = _mm512_sub_epi32(_mm512_srli_epi32::<23>(ix), splat32(127));
+    let kf = _mm512_cvtepi32_ps(k);
+    let m = _mm512_castsi512_ps(_mm512_add_epi32(
+        _mm512_and_si512(ix, splat32(0x007f_ffff)),
+        splat32(SQRT_HALF_BITS32),
+    ));
+    let f = _mm512_sub_ps(m, _mm512_set1_ps(1.0));
+    let y = _mm512_fmadd_ps(_mm512_mul_ps(f, f), horner_ps(&LOG32_R, f), f);
+    _mm512_fnmsub_ps(kf, _mm512_set1_ps(LN2_32), y)
+}
+
+#[inline]
+#[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
+fn neg_ln_pd(t: __m512d) -> __m512d {
+    let ix = _mm512_add_epi64(
+        _mm512_castpd_si512(t),
+        splat64(0x3ff0_0000_0000_0000 - SQRT_HALF_BITS64),
+    );
+    let k = _mm512_sub_epi64(_mm512_srli_epi64::<52>(ix), splat64(1023));
+    let kf = _mm512_cvtepi64_pd(k);
+    let m = _mm512_castsi512_pd(_mm512_add_epi64(
+        _mm512_and_si512(ix, splat64(0x000f_ffff_ffff_ffff)),
+        splat64(SQRT_HALF_BITS64),
+    ));
+    let f = _mm512_sub_pd(m, _mm512_set1_pd(1.0));
+    let hfsq = _mm512_mul_pd(_mm512_mul_pd(_mm512_set1_pd(0.5), f), f);
+    let s = _mm512_div_pd(f, _mm512_add_pd(_mm512_set1_pd(2.0), f));
+    let z = _mm512_mul_pd(s, s);
+    let r = _mm512_mul_pd(z, horner_pd(&LOG64_Q, z));
+    let c = _mm512_fnmadd_pd(s, _mm512_add_pd(hfsq, r), hfsq);
+    let y = _mm512_sub_pd(f, c);
+    let lo = _mm512_fmadd_pd(kf, _mm512_set1_pd(LN2_LO), y);
+    _mm512_fnmsub_pd(kf, _mm512_set1_pd(LN2_HI), lo)
+}
+
+#[inline]
+#[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
+fn standard_ps<const D: u8>(r: __m512i) -> __m512 {
+    if D == Distribution::Uniform as u8 {
+        let k = _mm512_cvtepi32_ps(_mm512_srli_epi32::<8>(r));
+        return _mm512_fmsub_ps(
+            k,
+            _mm512_set1_ps(1.0 / (1u32 << 23) as f32),
+            _mm512_set1_ps(1.0),
+        );
+    }
+    let sign = _mm512_and_si512(r, splat32(0x8000_0000));
+    let z = if D == Distribution::TruncatedNormal as u8 {
+        let q2 = _mm512_or_si512(
+            _mm512_and_si512(_mm512_slli_epi32::<1>(r), splat32(0x00ff_fffe)),
+            splat32(1),
+        );
+        let x = _mm512_mul_ps(
+            _mm512_cvtepi32_ps(q2),
+            _mm512_set1_ps(ERF_SQRT2_32 * (1.0 / (1u32 << 24) as f32)),
+        );
+        let t = _mm512_fnmadd_ps(x, x, _mm512_set1_ps(1.0));
+        let w = neg_ln_ps(t);
+        let p = horner_ps(&T32, _mm512_sub_ps(w, _mm512_set1_ps(T32_CENTRE)));
+        _mm512_mul_ps(x, p)
+    } else {
+        let j = _mm512_cvtepi32_ps(_mm512_and_si512(r, splat32(0x7fff_ffff)));
+        let v = _mm512_fmadd_ps(
+            j,
+            _mm512_set1_ps(1.0 / (1u64 << 31) as f32),
+            _mm512_set1_ps(1.0 / (1u64 << 32) as f32),
+        );
+        let t = _mm512_fnmadd_ps(v, v, _mm512_add_ps(v, v));
+        let w = neg_ln_ps(t);
+        let x = _mm512_sub_ps(_mm512_set1_ps(1.0), v);
+        let mut p = horner_ps(&C32, _mm512_sub_ps(w, _mm512_set1_ps(C32_CENTRE)));
+        let tail = _mm512_cmp_ps_mask::<_CMP_GE_OQ>(w, _mm512_set1_ps(TAIL32_FROM));
+        if tail != 0 {
+            let s = _mm512_sqrt_ps(w);
+            let pt = horner_ps(&TAIL32, _mm512_sub_ps(s, _mm512_set1_ps(TAIL32_CENTRE)));
+            p = _mm512_mask_blend_ps(tail, p, pt);
+        }
+        _mm512_mul_ps(x, p)
+    };
+    _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(z), sign))
+}
+
+#[inline]
+#[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
+fn standard_pd<const D: u8>(r: __m512i) -> __m512d {
+    if D == Distribution::Uniform as u8 {
+        let b = _mm512_or_si512(_mm512_srli_epi64::<12>(r), splat64(0x4000_0000_0000_0000));
+        return _mm512_sub_pd(_mm512_castsi512_pd(b), _mm512_set1_pd(3.0));
+    }
+    let sign = _mm512_and_si512(r, splat64(0x8000_0000_0000_0000));
+    let odd = _mm512_add_pd(
+        _mm512_sub_pd(
+            _mm512_castsi512_pd(_mm512_or_si512(
+                _mm512_and_si512(r, splat64(0x000f_ffff_ffff_ffff)),
+                splat64(0x3ff0_0000_0000_0000),
+            )),
+            _mm512_set1_pd(1.0),
+        ),
+        _mm512_set1_pd(1.0 / (1u64 << 53) as f64),
+    );
+    let z = if D == Distribution::TruncatedNormal as u8 {
+        let x = _mm512_mul_pd(odd, _mm512_set1_pd(ERF_SQRT2_64));
+        let t = _mm512_fnmadd_pd(x, x, _mm512_set1_pd(1.0));
+        let w = neg_ln_pd(t);
+        let p = horner_pd(&T64, _mm512_sub_pd(w, _mm512_set1_pd(T64_CENTRE)));
+        _mm512_mul_pd(x, p)
+    } else {
+        let v = odd;
+        let t = _mm512_fnmadd_pd(v, v, _mm512_add_pd(v, v));
+        let w = neg_ln_pd(t);
+        let x = _mm512_sub_pd(_mm512_set1_pd(1.0), v);
+        let mut p = horner_pd(&C64, _mm512_sub_pd(w, _mm512_set1_pd(C64_CENTRE)));
+        let tail = _mm512_cmp_pd_mask::<_CMP_GE_OQ>(w, _mm512_set1_pd(TAIL64_FROM));
+        if tail != 0 {
+            let s = _mm512_sqrt_pd(w);
+            let b = _mm512_cmp_pd_mask::<_CMP_GE_OQ>(s, _mm512_set1_pd(TAILB64_FROM));
+            let mut pt = horner_pd(&TAILA64, _mm512_sub_pd(s, _mm512_set1_pd(TAILA64_CENTRE)));
+            if b & tail != 0 {
+                let pb = horner_pd(&TAILB64, _mm512_sub_pd(s, _mm512_set1_pd(TAILB64_CENTRE)));
+                pt = _mm512_mask_blend_pd(b, pt, pb);
+            }
+            p = _mm512_mask_blend_pd(tail, p, pt);
+        }
+        _mm512_mul_pd(x, p)
+    };
+    _mm512_castsi512_pd(_mm512_xor_si512(_mm512_castpd_si512(z), sign))
+}
+
+/// Stores 32 binary32 values as `T`.
+trait Put32 {
+    /// # Safety
+    /// `dst` has 32 writable elements; with `nt`, `dst` is 64-byte aligned.
+    unsafe fn put32(dst: *mut Self, a: __m512, b: __m512, nt: bool);
+}
+
+impl Put32 for f32 {
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
+    unsafe fn put32(dst: *mut f32, a: __m512, b: __m512, nt: bool) {
+        // SAFETY: 32 writable (with nt: 64-byte aligned) elements.
+        unsafe {
+            if nt {
+                _mm512_stream_ps(dst, a);
+                _mm512_stream_ps(dst.add(16), b);
+            } else {
+                _mm512_storeu_ps(dst, a);
+                _mm512_storeu_ps(dst.add(16), b);
+            }
+        }
+    }
+}
+
+#[inline]
+#[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
+unsafe fn put_halves(dst: *mut __m512i, lo: __m256i, hi: __m256i, nt: bool) {
+    let v = _mm512_inserti64x4::<1>(_mm512_castsi256_si512(lo), hi);
+    // SAFETY: the caller guarantees 64 writable (with nt: aligned) bytes.
+    unsafe {
+        if nt {
+            _mm512_stream_si512(dst, v);
+        } else {
+            _mm512_storeu_si512(dst, v);
+        }
+    }
+}
+
+impl Put32 for half::f16 {
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
+    unsafe fn put32(dst: *mut half::f16, a: __m512, b: __m512, nt: bool) {
+        let lo = _mm512_cvtps_ph::<_MM_FROUND_TO_NEAREST_INT>(a);
+        let hi = _mm512_cvtps_ph::<_MM_FROUND_TO_NEAREST_INT>(b);
+        // SAFETY: per the caller's contract.
+        unsafe { put_halves(dst.cast(), lo, hi, nt) }
+    }
+}
+
+/// bfloat16 bits of 16 binary32 values (never NaN), nearest-even.
+#[inline]
+#[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
+fn bf16_bits(v: __m512) -> __m256i {
+    let b = _mm512_castps_si512(v);
+    let odd = _mm512_and_si512(_mm512_srli_epi32::<16>(b), splat32(1));
+    let r = _mm512_add_epi32(_mm512_add_epi32(b, splat32(0x7fff)), odd);
+    _mm512_cvtepi32_epi16(_mm512_srli_epi32::<16>(r))
+}
+
+impl Put32 for half::bf16 {
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
+    unsafe fn put32(dst: *mut half::bf16, a: __m512, b: __m512, nt: bool) {
+        // SAFETY: per the caller's contract.
+        unsafe { put_halves(dst.cast(), bf16_bits(a), bf16_bits(b), nt) }
+    }
+}
+
+#[inline]
+#[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
+fn lanes(k: u64) -> __m512i {
+    let g = |i: u64| GAMMA.wrapping_mul(i) as i64;
+    _mm512_add_epi64(
+        splat64(k),
+        _mm512_set_epi64(g(7), g(6), g(5), g(4), g(3), g(2), g(1), 0),
+    )
+}
+
+/// The vector loop of every binary32-class fill.
+///
+/// # Safety
+/// The CPU has AVX-512 F and DQ, AVX2, FMA and F16C.
+#[inline]
+#[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
+unsafe fn fill32<T: Put32 + super::Out32, const D: u8>(
+    s: &Stream32,
+    start: u64,
+    out: &mut [T],
+    stores: Stores,
+) {
+    let n = out.len();
+    let size = std::mem::size_of::<T>();
+    let (head, nt) = loop_start(out.as_ptr() as usize, start, n, size, 2, 64, stores);
+    portable::fill32(s, start, &mut out[..head]);
+    let body = (n - head) / 32 * 32;
+    let first = start + head as u64;
+    let k = first / 2;
+    let mut ctr = lanes(s.key.wrapping_add(k.wrapping_add(1).wrapping_mul(GAMMA)));
+    let step = splat64(GAMMA.wrapping_mul(8));
+    let factor = _mm512_set1_ps(s.factor);
+    let dst = out[head..].as_mut_ptr();
+    let mut j = 0;
+    while j < body {
+        let r0 = mix64(ctr);
+        ctr = _mm512_add_epi64(ctr, step);
+        let r1 = mix64(ctr);
+        ctr = _mm512_add_epi64(ctr, step);
+        let a = _mm512_mul_ps(standard_ps::<D>(r0), factor);
+        let b = _mm512_mul_ps(standard_ps::<D>(r1), factor);
+        // SAFETY: j + 32 <= body elements remain at dst + j; with nt, dst
+        // + j is 64-byte aligned (loop_start; 32 elements of 2 or 4 bytes
+        // are a multiple of 64 bytes).
+        unsafe { T::put32(dst.add(j), a, b, nt) };
+        j += 32;
+    }
+    if nt {
+        _mm_sfence();
+    }
+    portable::fill32(s, first + body as u64, &mut out[head + body..]);
+}
+
+macro_rules! by_distribution {
+    ($name:ident, $t:ty) => {
+        /// Writes binary32-class elements `[start, start + out.len())`.
+        ///
+        /// # Safety
+        /// The CPU has AVX-512 F and DQ, AVX2, FMA and F16C.
+        pub(crate) unsafe fn $name(s: &Stream32, start: u64, out: &mut [$t], stores: Stores) {
+            // SAFETY: forwarded contract.
+            unsafe {
+                match s.distribution {
+                    Distribution::TruncatedNormal => {
+                        fill32::<$t, { Distribution::TruncatedNormal as u8 }>(s, start, out, stores)
+                    }
+                    Distribution::UntruncatedNormal => {
+                        fill32::<$t, { Distribution::UntruncatedNormal as u8 }>(
+                            s, start, out, stores,
+                        )
+                    }
+                    Distribution::Uniform => {
+                        fill32::<$t, { Distribution::Uniform as u8 }>(s, start, out, stores)
+                    }
+                }
+            }
+        }
+    };
+}
+
+by_distribution!(fill_f32, f32);
+by_distribution!(fill_f16, half::f16);
+by_distribution!(fill_bf16, half::bf16);
+
+#[inline]
+#[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
+unsafe fn fill64_d<const D: u8>(s: &Stream64, start: u64, out: &mut [f64], stores: Stores) {
+    let n = out.len();
+    let (head, nt) = loop_start(out.as_ptr() as usize, start, n, 8, 1, 64, stores);
+    portable::fill64(s, start, &mut out[..head]);
+    let body = (n - head) / 16 * 16;
+    let first = start + head as u64;
+    let mut ctr = lanes(s.key.wrapping_add(first.wrapping_add(1).wrapping_mul(GAMMA)));
+    let step = splat64(GAMMA.wrapping_mul(8));
+    let factor = _mm512_set1_pd(s.factor);
+    let dst = out[head..].as_mut_ptr();
+    let mut j = 0;
+    while j < body {
+        let r0 = mix64(ctr);
+        ctr = _mm512_add_epi64(ctr, step);
+        let r1 = mix64(ctr);
+        ctr = _mm512_add_epi64(ctr, step);
+        let a = _mm512_mul_pd(standard_pd::<D>(r0), factor);
+        let b = _mm512_mul_pd(standard_pd::<D>(r1), factor);
+        // SAFETY: j + 16 <= body elements remain at dst + j; with nt, dst +
+        // j is 64-byte aligned (loop_start; 16 doubles are 128 bytes).
+        unsafe {
+            if nt {
+                _mm512_stream_pd(dst.add(j), a);
+                _mm512_stream_pd(dst.add(j + 8), b);
+            } else {
+                _mm512_storeu_pd(dst.add(j), a);
+                _mm512_storeu_pd(dst.add(j + 8), b);
+            }
+        }
+        j += 16;
+    }
+    if nt {
+        _mm_sfence();
+    }
+    portable::fill64(s, first + body as u64, &mut out[head + body..]);
+}
+
+/// Writes binary64 elements `[start, start + out.len())`.
+///
+/// # Safety
+/// The CPU has AVX-512 F and DQ, AVX2, FMA and F16C.
+pub(crate) unsafe fn fill_f64(s: &Stream64, start: u64, out: &mut [f64], stores: Stores) {
+    // SAFETY: forwarded contract.
+    unsafe {
+        match s.distribution {
+            Distribution::TruncatedNormal => {
+                fill64_d::<{ Distribution::TruncatedNormal as u8 }>(s, start, out, stores)
+            }
+            Distribution::UntruncatedNormal => {
+                fill64_d::<{ Distribution::UntruncatedNormal as u8 }>(s, start, out, stores)
+            }
+            Distribution::Uniform => {
+                fill64_d::<{ Distribution::Uniform as u8 }>(s, start, out, stores)
+            }
+        }
+    }
+}
