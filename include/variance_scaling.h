@@ -113,7 +113,7 @@ enum vs_status
    */
   VS_ERR_INTERNAL = 9,
   /**
-   * An algorithm number was not a `vs_algorithm` value.
+   * An algorithm number was not a `vs_algorithm_id` value.
    */
   VS_ERR_INVALID_ALGORITHM = 10,
 };
@@ -192,7 +192,7 @@ typedef uint32_t vs_distribution;
  * and is specified bit for bit in the library's docs; each is kept, bit
  * for bit, for as long as the library exists.
  */
-enum vs_algorithm
+enum vs_algorithm_id
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
   : uint32_t
 #endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -215,9 +215,9 @@ enum vs_algorithm
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
-typedef enum vs_algorithm vs_algorithm;
+typedef enum vs_algorithm_id vs_algorithm_id;
 #else
-typedef uint32_t vs_algorithm;
+typedef uint32_t vs_algorithm_id;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -644,7 +644,7 @@ const char *vs_algorithm(void);
 
 /**
  * Creates a new handle equal to `init` (config, seed, fan axes) but for the
- * sampling algorithm `algorithm` (a `vs_algorithm` value). `init` is not
+ * sampling algorithm `algorithm` (a `vs_algorithm_id` value). `init` is not
  * changed and stays valid; both handles are immutable and may be shared
  * between threads. The new handle's config JSON is the same (the algorithm
  * is not a Keras key), so keep the algorithm next to the JSON when a
@@ -666,7 +666,7 @@ vs_status vs_with_algorithm(const struct vs_initializer *init,
                             struct vs_initializer **out);
 
 /**
- * Writes the handle's sampling algorithm (a `vs_algorithm` value) to
+ * Writes the handle's sampling algorithm (a `vs_algorithm_id` value) to
  * `*algorithm`: `VS_ALGORITHM_DEFAULT` unless the handle was made by
  * `vs_with_algorithm`.
  *

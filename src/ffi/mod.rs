@@ -910,7 +910,7 @@ pub extern "C" fn vs_algorithm() -> *const c_char {
 
 
 /// Creates a new handle equal to `init` (config, seed, fan axes) but for the
-/// sampling algorithm `algorithm` (a `vs_algorithm` value). `init` is not
+/// sampling algorithm `algorithm` (a `vs_algorithm_id` value). `init` is not
 /// changed and stays valid; both handles are immutable and may be shared
 /// between threads. The new handle's config JSON is the same (the algorithm
 /// is not a Keras key), so keep the algorithm next to the JSON when a
@@ -948,7 +948,7 @@ pub unsafe extern "C" fn vs_with_algorithm(
     })
 }
 
-/// Writes the handle's sampling algorithm (a `vs_algorithm` value) to
+/// Writes the handle's sampling algorithm (a `vs_algorithm_id` value) to
 /// `*algorithm`: `VS_ALGORITHM_DEFAULT` unless the handle was made by
 /// `vs_with_algorithm`.
 ///

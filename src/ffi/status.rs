@@ -45,7 +45,7 @@ pub enum vs_status {
     /// written part of `out` (treat its contents as unspecified); no other
     /// output is written.
     VS_ERR_INTERNAL = 9,
-    /// An algorithm number was not a `vs_algorithm` value.
+    /// An algorithm number was not a `vs_algorithm_id` value.
     VS_ERR_INVALID_ALGORITHM = 10,
 }
 
@@ -55,7 +55,7 @@ pub enum vs_status {
 /// for bit, for as long as the library exists.
 #[repr(u32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum vs_algorithm {
+pub enum vs_algorithm_id {
     /// `"pcg64-block-v1"` (docs/algorithm.md): one PCG64 stream per block
     /// of `VS_BLOCK_LEN` elements, ziggurat normals; f32/f16/bf16 are the
     /// f64 values rounded. The only algorithm of libvariance_scaling 0.1:
@@ -149,11 +149,11 @@ pub(crate) fn distribution_from_u32(v: u32) -> Result<Distribution, Error> {
 
 // The C numbers are the core's.
 const _: () = assert!(
-    vs_algorithm::VS_ALGORITHM_PCG64_BLOCK_V1 as u32
+    vs_algorithm_id::VS_ALGORITHM_PCG64_BLOCK_V1 as u32
         == crate::engine::Algorithm::Pcg64BlockV1 as u32
 );
 const _: () = assert!(
-    vs_algorithm::VS_ALGORITHM_SPLITMIX64_ICDF_V2 as u32
+    vs_algorithm_id::VS_ALGORITHM_SPLITMIX64_ICDF_V2 as u32
         == crate::engine::Algorithm::Splitmix64IcdfV2 as u32
 );
 
