@@ -15,13 +15,12 @@ evaluation rounding) on 2001 points of its interval. The pipelines' real
 errors, evaluation rounding included, are measured by
 tests/python/test_v2_accuracy.py.
 
-What each polynomial approximates (w = -ln(1 - x^2), s = sqrt(w)):
-  LOG32_R   R(f) = (log1p(f) - f) / f^2       on f in [sqrt(1/2) - 1, sqrt(2) - 1]
-  LOG64_Q   Q(z) = (2 atanh(s) - 2 s) / s^3   on z = s^2 in [0, ((sqrt2-1)/(sqrt2+1))^2]
-  T32, T64  sqrt(2) erfinv(x) / x as a function of w on [0, 2.4202]
-  C32       the same on w in [0, 5];  C64 on w in [0, 6.25]
-  TAIL32    the same as a function of s on [sqrt(5), 4.64]
-  TAILA64   ... of s on [2.5, 4];  TAILB64 ... of s on [4, 6.01]
+What each polynomial approximates:
+  LOG32_R       R(f) = (log1p(f) - f) / f^2       on f in [sqrt(1/2) - 1, sqrt(2) - 1]
+  LOG64_Q       Q(z) = (2 atanh(s) - 2 s) / s^3   on z = s^2 in [0, ((sqrt2-1)/(sqrt2+1))^2]
+  T32, T64      sqrt(2) erfinv(x) / x as a function of w = -ln(1 - x^2), w in [0, 2.4202]
+  SIN32, SIN64  sin(pi/4 g) / g as a function of z = g^2, z in [0, 1]
+  COS32, COS64  cos(pi/4 g) as a function of z = g^2, z in [0, 1]
 """
 
 from __future__ import annotations
@@ -49,10 +48,6 @@ def g_of_w(w):
         return mp.sqrt(2) * mp.sqrt(mp.pi) / 2
     x = mp.sqrt(-mp.expm1(-w))
     return mp.sqrt(2) * mp.erfinv(x) / x
-
-
-def g_of_s(s):
-    return g_of_w(mp.mpf(s) ** 2)
 
 
 def log_r(f):
@@ -120,17 +115,29 @@ def hex64(x: float) -> str:
     return "0x%016x" % struct.unpack("<Q", struct.pack("<d", x))[0]
 
 
+def sin_s(z):
+    """sin(pi/4 g) / g as a function of z = g^2."""
+    z = mp.mpf(z)
+    if z == 0:
+        return mp.pi / 4
+    return mp.sin(mp.pi / 4 * mp.sqrt(z)) / mp.sqrt(z)
+
+
+def cos_c(z):
+    """cos(pi/4 g) as a function of z = g^2."""
+    return mp.cos(mp.pi / 4 * mp.sqrt(mp.mpf(z)))
+
+
 # name, function, interval, degree, centre, binary32?
 POLYS = [
     ("LOG32_R", log_r, (mp.sqrt(0.5) - 1, mp.sqrt(2) - 1), 7, 0.0, True),
     ("T32", g_of_w, (0, 2.4202), 6, 1.2101, True),
-    ("C32", g_of_w, (0, 5), 9, 2.5, True),
-    ("TAIL32", g_of_s, (math.sqrt(5), 4.64), 10, 3.4375, True),
+    ("SIN32", sin_s, (0, 1), 3, 0.0, True),
+    ("COS32", cos_c, (0, 1), 4, 0.0, True),
     ("LOG64_Q", log_q, (0, ((mp.sqrt(2) - 1) / (mp.sqrt(2) + 1)) ** 2), 6, 0.0, False),
     ("T64", g_of_w, (0, 2.4202), 16, 1.2101, False),
-    ("C64", g_of_w, (0, 6.25), 24, 3.125, False),
-    ("TAILA64", g_of_s, (2.5, 4.0), 20, 3.25, False),
-    ("TAILB64", g_of_s, (4.0, 6.01), 18, 5.0, False),
+    ("SIN64", sin_s, (0, 1), 6, 0.0, False),
+    ("COS64", cos_c, (0, 1), 7, 0.0, False),
 ]
 
 ERF_SQRT2 = mp.erf(mp.sqrt(2))

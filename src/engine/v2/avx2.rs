@@ -14,10 +14,7 @@ use core::arch::x86_64::*;
 
 use super::coefficients::*;
 use super::platform::Stores;
-use super::{
-    GAMMA, SQRT_HALF_BITS32, SQRT_HALF_BITS64, Stream32, Stream64, TAIL32_FROM, TAIL64_FROM,
-    TAILB64_FROM, portable,
-};
+use super::{GAMMA, SQRT_HALF_BITS32, SQRT_HALF_BITS64, Stream32, Stream64, portable};
 use crate::config::Distribution;
 
 const M1: u64 = 0xbf58_476d_1ce4_e5b9;
@@ -153,23 +150,7 @@ fn standard_ps<const D: u8>(r: __m256i) -> __m256 {
         let p = horner_ps(&T32, _mm256_sub_ps(w, _mm256_set1_ps(T32_CENTRE)));
         _mm256_mul_ps(x, p)
     } else {
-        let j = _mm256_cvtepi32_ps(_mm256_and_si256(r, splat32(0x7fff_ffff)));
-        let v = _mm256_fmadd_ps(
-            j,
-            _mm256_set1_ps(1.0 / (1u64 << 31) as f32),
-            _mm256_set1_ps(1.0 / (1u64 << 32) as f32),
-        );
-        let t = _mm256_fnmadd_ps(v, v, _mm256_add_ps(v, v));
-        let w = neg_ln_ps(t);
-        let x = _mm256_sub_ps(_mm256_set1_ps(1.0), v);
-        let mut p = horner_ps(&C32, _mm256_sub_ps(w, _mm256_set1_ps(C32_CENTRE)));
-        let tail = _mm256_cmp_ps::<_CMP_GE_OQ>(w, _mm256_set1_ps(TAIL32_FROM));
-        if _mm256_movemask_ps(tail) != 0 {
-            let s = _mm256_sqrt_ps(w);
-            let pt = horner_ps(&TAIL32, _mm256_sub_ps(s, _mm256_set1_ps(TAIL32_CENTRE)));
-            p = _mm256_blendv_ps(p, pt, tail);
-        }
-        _mm256_mul_ps(x, p)
+        unreachable!("the untruncated normal is computed in pairs (normal_pairs_ps)")
     };
     _mm256_xor_ps(z, _mm256_castsi256_ps(sign))
 }
@@ -183,8 +164,24 @@ fn standard_pd<const D: u8>(r: __m256i) -> __m256d {
         return _mm256_sub_pd(_mm256_castsi256_pd(b), _mm256_set1_pd(3.0));
     }
     let sign = _mm256_and_si256(r, splat64(0x8000_0000_0000_0000));
-    // (2m + 1) 2^-53 for the low 52 bits m, exact
-    let odd = _mm256_add_pd(
+    let odd = odd53(r);
+    let z = if D == Distribution::TruncatedNormal as u8 {
+        let x = _mm256_mul_pd(odd, _mm256_set1_pd(ERF_SQRT2_64));
+        let t = _mm256_fnmadd_pd(x, x, _mm256_set1_pd(1.0));
+        let w = neg_ln_pd(t);
+        let p = horner_pd(&T64, _mm256_sub_pd(w, _mm256_set1_pd(T64_CENTRE)));
+        _mm256_mul_pd(x, p)
+    } else {
+        unreachable!("the untruncated normal is computed in pairs (normal_pairs_pd)")
+    };
+    _mm256_xor_pd(z, _mm256_castsi256_pd(sign))
+}
+
+/// `(2m + 1) 2^-53` for the low 52 bits `m` of each lane, exact.
+#[inline]
+#[target_feature(enable = "avx2,fma,f16c")]
+fn odd53(r: __m256i) -> __m256d {
+    _mm256_add_pd(
         _mm256_sub_pd(
             _mm256_castsi256_pd(_mm256_or_si256(
                 _mm256_and_si256(r, splat64(0x000f_ffff_ffff_ffff)),
@@ -193,33 +190,110 @@ fn standard_pd<const D: u8>(r: __m256i) -> __m256d {
             _mm256_set1_pd(1.0),
         ),
         _mm256_set1_pd(1.0 / (1u64 << 53) as f64),
+    )
+}
+
+/// `(cos theta, sin theta)` of 8 lanes of 32 angle bits (`circle32`).
+#[inline]
+#[target_feature(enable = "avx2,fma,f16c")]
+fn circle_ps(b: __m256i) -> (__m256, __m256) {
+    let o = _mm256_srli_epi32::<29>(b);
+    // all ones in odd octants (bit 29 of b)
+    let odd = _mm256_srai_epi32::<31>(_mm256_slli_epi32::<2>(b));
+    let m23 = splat32(0x007f_ffff);
+    let frac = _mm256_xor_si256(_mm256_and_si256(b, m23), _mm256_and_si256(odd, m23));
+    let g = _mm256_sub_ps(
+        _mm256_castsi256_ps(_mm256_or_si256(frac, splat32(0x3f80_0000))),
+        _mm256_set1_ps(1.0 - 1.0 / (1u32 << 24) as f32),
     );
-    let z = if D == Distribution::TruncatedNormal as u8 {
-        let x = _mm256_mul_pd(odd, _mm256_set1_pd(ERF_SQRT2_64));
-        let t = _mm256_fnmadd_pd(x, x, _mm256_set1_pd(1.0));
-        let w = neg_ln_pd(t);
-        let p = horner_pd(&T64, _mm256_sub_pd(w, _mm256_set1_pd(T64_CENTRE)));
-        _mm256_mul_pd(x, p)
-    } else {
-        let v = odd;
-        let t = _mm256_fnmadd_pd(v, v, _mm256_add_pd(v, v));
-        let w = neg_ln_pd(t);
-        let x = _mm256_sub_pd(_mm256_set1_pd(1.0), v);
-        let mut p = horner_pd(&C64, _mm256_sub_pd(w, _mm256_set1_pd(C64_CENTRE)));
-        let tail = _mm256_cmp_pd::<_CMP_GE_OQ>(w, _mm256_set1_pd(TAIL64_FROM));
-        if _mm256_movemask_pd(tail) != 0 {
-            let s = _mm256_sqrt_pd(w);
-            let b = _mm256_cmp_pd::<_CMP_GE_OQ>(s, _mm256_set1_pd(TAILB64_FROM));
-            let mut pt = horner_pd(&TAILA64, _mm256_sub_pd(s, _mm256_set1_pd(TAILA64_CENTRE)));
-            if _mm256_movemask_pd(_mm256_and_pd(b, tail)) != 0 {
-                let pb = horner_pd(&TAILB64, _mm256_sub_pd(s, _mm256_set1_pd(TAILB64_CENTRE)));
-                pt = _mm256_blendv_pd(pt, pb, b);
-            }
-            p = _mm256_blendv_pd(p, pt, tail);
-        }
-        _mm256_mul_pd(x, p)
-    };
-    _mm256_xor_pd(z, _mm256_castsi256_pd(sign))
+    let z = _mm256_mul_ps(g, g);
+    let s = _mm256_mul_ps(g, horner_ps(&SIN32, z));
+    let c = horner_ps(&COS32, z);
+    // swap when bit 1 of o + 1 is set
+    let swap = _mm256_castsi256_ps(_mm256_slli_epi32::<30>(_mm256_add_epi32(o, splat32(1))));
+    let sv = _mm256_blendv_ps(s, c, swap);
+    let cv = _mm256_blendv_ps(c, s, swap);
+    let cneg = _mm256_and_si256(
+        _mm256_slli_epi32::<29>(_mm256_add_epi32(o, splat32(2))),
+        splat32(0x8000_0000),
+    );
+    let sneg = _mm256_and_si256(b, splat32(0x8000_0000));
+    (
+        _mm256_xor_ps(cv, _mm256_castsi256_ps(cneg)),
+        _mm256_xor_ps(sv, _mm256_castsi256_ps(sneg)),
+    )
+}
+
+/// The binary32 standard normals of 8 words (16 elements, in order):
+/// Box-Muller on each word's halves (`normal_pair32`).
+#[inline]
+#[target_feature(enable = "avx2,fma,f16c")]
+fn normal_pairs_ps(r0: __m256i, r1: __m256i) -> (__m256, __m256) {
+    let (x0, x1) = (_mm256_castsi256_ps(r0), _mm256_castsi256_ps(r1));
+    let a = _mm256_castps_si256(_mm256_shuffle_ps::<0b10_00_10_00>(x0, x1));
+    let b = _mm256_castps_si256(_mm256_shuffle_ps::<0b11_01_11_01>(x0, x1));
+    let a = _mm256_permute4x64_epi64::<0b11_01_10_00>(a);
+    let b = _mm256_permute4x64_epi64::<0b11_01_10_00>(b);
+    let v = _mm256_fmadd_ps(
+        _mm256_cvtepi32_ps(_mm256_srli_epi32::<1>(a)),
+        _mm256_set1_ps(1.0 / (1u64 << 31) as f32),
+        _mm256_set1_ps(1.0 / (1u64 << 32) as f32),
+    );
+    let w = neg_ln_ps(v);
+    let r = _mm256_sqrt_ps(_mm256_add_ps(w, w));
+    let (c, s) = circle_ps(b);
+    let c = _mm256_mul_ps(r, c);
+    let s = _mm256_mul_ps(r, s);
+    let lo = _mm256_unpacklo_ps(c, s);
+    let hi = _mm256_unpackhi_ps(c, s);
+    (
+        _mm256_permute2f128_ps::<0x20>(lo, hi),
+        _mm256_permute2f128_ps::<0x31>(lo, hi),
+    )
+}
+
+/// `(cos theta, sin theta)` of 4 lanes of 64 angle bits (`circle64`).
+#[inline]
+#[target_feature(enable = "avx2,fma,f16c")]
+fn circle_pd(b: __m256i) -> (__m256d, __m256d) {
+    let o = _mm256_srli_epi64::<61>(b);
+    let bit61 = splat64(1 << 61);
+    let odd = _mm256_cmpeq_epi64(_mm256_and_si256(b, bit61), bit61);
+    let m52 = splat64(0x000f_ffff_ffff_ffff);
+    let frac = _mm256_xor_si256(_mm256_and_si256(b, m52), _mm256_and_si256(odd, m52));
+    let g = odd53(frac);
+    let z = _mm256_mul_pd(g, g);
+    let s = _mm256_mul_pd(g, horner_pd(&SIN64, z));
+    let c = horner_pd(&COS64, z);
+    let swap = _mm256_castsi256_pd(_mm256_slli_epi64::<62>(_mm256_add_epi64(o, splat64(1))));
+    let sv = _mm256_blendv_pd(s, c, swap);
+    let cv = _mm256_blendv_pd(c, s, swap);
+    let cneg = _mm256_slli_epi64::<61>(_mm256_and_si256(_mm256_add_epi64(o, splat64(2)), splat64(4)));
+    let sneg = _mm256_and_si256(b, splat64(0x8000_0000_0000_0000));
+    (
+        _mm256_xor_pd(cv, _mm256_castsi256_pd(cneg)),
+        _mm256_xor_pd(sv, _mm256_castsi256_pd(sneg)),
+    )
+}
+
+/// The binary64 standard normals of 8 words (8 elements, in order):
+/// Box-Muller on word pairs (`normal_pair64`).
+#[inline]
+#[target_feature(enable = "avx2,fma,f16c")]
+fn normal_pairs_pd(r0: __m256i, r1: __m256i) -> (__m256d, __m256d) {
+    let a = _mm256_permute4x64_epi64::<0b11_01_10_00>(_mm256_unpacklo_epi64(r0, r1));
+    let b = _mm256_permute4x64_epi64::<0b11_01_10_00>(_mm256_unpackhi_epi64(r0, r1));
+    let w = neg_ln_pd(odd53(a));
+    let r = _mm256_sqrt_pd(_mm256_add_pd(w, w));
+    let (c, s) = circle_pd(b);
+    let c = _mm256_mul_pd(r, c);
+    let s = _mm256_mul_pd(r, s);
+    let lo = _mm256_unpacklo_pd(c, s);
+    let hi = _mm256_unpackhi_pd(c, s);
+    (
+        _mm256_permute2f128_pd::<0x20>(lo, hi),
+        _mm256_permute2f128_pd::<0x31>(lo, hi),
+    )
 }
 
 /// Where a vector loop over `n` elements of `size` bytes at `ptr` may
@@ -363,8 +437,13 @@ unsafe fn fill32<T: Put16 + super::Out32, const D: u8>(
         ctr = _mm256_add_epi64(ctr, step);
         let r1 = mix64(ctr);
         ctr = _mm256_add_epi64(ctr, step);
-        let a = _mm256_mul_ps(standard_ps::<D>(r0), factor);
-        let b = _mm256_mul_ps(standard_ps::<D>(r1), factor);
+        let (a, b) = if D == Distribution::UntruncatedNormal as u8 {
+            normal_pairs_ps(r0, r1)
+        } else {
+            (standard_ps::<D>(r0), standard_ps::<D>(r1))
+        };
+        let a = _mm256_mul_ps(a, factor);
+        let b = _mm256_mul_ps(b, factor);
         // SAFETY: j + 16 <= body <= n - head elements remain at dst + j;
         // with nt, dst + j is 32-byte aligned (loop_start, and 16
         // elements of 2 or 4 bytes are a multiple of 32 bytes).
@@ -412,7 +491,9 @@ by_distribution!(fill_bf16, half::bf16);
 #[target_feature(enable = "avx2,fma,f16c")]
 unsafe fn fill64_d<const D: u8>(s: &Stream64, start: u64, out: &mut [f64], stores: Stores) {
     let n = out.len();
-    let (head, nt) = loop_start(out.as_ptr() as usize, start, n, 8, 1, 32, stores);
+    // Box-Muller pairs (2k, 2k + 1) start a vector on an even element
+    let parity = if D == Distribution::UntruncatedNormal as u8 { 2 } else { 1 };
+    let (head, nt) = loop_start(out.as_ptr() as usize, start, n, 8, parity, 32, stores);
     portable::fill64(s, start, &mut out[..head]);
     let body = (n - head) / 8 * 8;
     let first = start + head as u64;
@@ -434,8 +515,13 @@ unsafe fn fill64_d<const D: u8>(s: &Stream64, start: u64, out: &mut [f64], store
         ctr = _mm256_add_epi64(ctr, step);
         let r1 = mix64(ctr);
         ctr = _mm256_add_epi64(ctr, step);
-        let a = _mm256_mul_pd(standard_pd::<D>(r0), factor);
-        let b = _mm256_mul_pd(standard_pd::<D>(r1), factor);
+        let (a, b) = if D == Distribution::UntruncatedNormal as u8 {
+            normal_pairs_pd(r0, r1)
+        } else {
+            (standard_pd::<D>(r0), standard_pd::<D>(r1))
+        };
+        let a = _mm256_mul_pd(a, factor);
+        let b = _mm256_mul_pd(b, factor);
         // SAFETY: j + 8 <= body elements remain at dst + j; with nt, dst +
         // j is 32-byte aligned (loop_start; 8 doubles are 64 bytes).
         unsafe {
@@ -473,43 +559,5 @@ pub(crate) unsafe fn fill_f64(s: &Stream64, start: u64, out: &mut [f64], stores:
                 fill64_d::<{ Distribution::Uniform as u8 }>(s, start, out, stores)
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::engine::v2::platform::{Isa, detected};
-    use crate::engine::v2::{standard32, standard64};
-
-    #[target_feature(enable = "avx2,fma,f16c")]
-    fn lanes64<const D: u8>(r: [u64; 4]) -> [f64; 4] {
-        let v = _mm256_set_epi64x(r[3] as i64, r[2] as i64, r[1] as i64, r[0] as i64);
-        let z = standard_pd::<D>(v);
-        let mut out = [0f64; 4];
-        // SAFETY: four writable doubles.
-        unsafe { _mm256_storeu_pd(out.as_mut_ptr(), z) };
-        out
-    }
-
-    #[test]
-    fn binary64_lanes_equal_scalar() {
-        if detected() < Isa::Avx2 {
-            return;
-        }
-        let mut x = 1u64;
-        for _ in 0..1000 {
-            let mut r = [0u64; 4];
-            for v in &mut r {
-                x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                *v = x;
-            }
-            // SAFETY: AVX2, FMA and F16C are present (checked above).
-            let got = unsafe { lanes64::<0>(r) };
-            for i in 0..4 {
-                assert_eq!(got[i].to_bits(), standard64(Distribution::TruncatedNormal, r[i]).to_bits(), "{:x} {} {}", r[i], got[i], standard64(Distribution::TruncatedNormal, r[i]));
-            }
-        }
-        let _ = standard32;
     }
 }

@@ -9,10 +9,7 @@ use core::arch::x86_64::*;
 use super::avx2::loop_start;
 use super::coefficients::*;
 use super::platform::Stores;
-use super::{
-    GAMMA, SQRT_HALF_BITS32, SQRT_HALF_BITS64, Stream32, Stream64, TAIL32_FROM, TAIL64_FROM,
-    TAILB64_FROM, portable,
-};
+use super::{GAMMA, SQRT_HALF_BITS32, SQRT_HALF_BITS64, Stream32, Stream64, portable};
 use crate::config::Distribution;
 
 const M1: u64 = 0xbf58_476d_1ce4_e5b9;
@@ -131,23 +128,7 @@ fn standard_ps<const D: u8>(r: __m512i) -> __m512 {
         let p = horner_ps(&T32, _mm512_sub_ps(w, _mm512_set1_ps(T32_CENTRE)));
         _mm512_mul_ps(x, p)
     } else {
-        let j = _mm512_cvtepi32_ps(_mm512_and_si512(r, splat32(0x7fff_ffff)));
-        let v = _mm512_fmadd_ps(
-            j,
-            _mm512_set1_ps(1.0 / (1u64 << 31) as f32),
-            _mm512_set1_ps(1.0 / (1u64 << 32) as f32),
-        );
-        let t = _mm512_fnmadd_ps(v, v, _mm512_add_ps(v, v));
-        let w = neg_ln_ps(t);
-        let x = _mm512_sub_ps(_mm512_set1_ps(1.0), v);
-        let mut p = horner_ps(&C32, _mm512_sub_ps(w, _mm512_set1_ps(C32_CENTRE)));
-        let tail = _mm512_cmp_ps_mask::<_CMP_GE_OQ>(w, _mm512_set1_ps(TAIL32_FROM));
-        if tail != 0 {
-            let s = _mm512_sqrt_ps(w);
-            let pt = horner_ps(&TAIL32, _mm512_sub_ps(s, _mm512_set1_ps(TAIL32_CENTRE)));
-            p = _mm512_mask_blend_ps(tail, p, pt);
-        }
-        _mm512_mul_ps(x, p)
+        unreachable!("the untruncated normal is computed in pairs (normal_pairs_ps)")
     };
     _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(z), sign))
 }
@@ -160,7 +141,105 @@ fn standard_pd<const D: u8>(r: __m512i) -> __m512d {
         return _mm512_sub_pd(_mm512_castsi512_pd(b), _mm512_set1_pd(3.0));
     }
     let sign = _mm512_and_si512(r, splat64(0x8000_0000_0000_0000));
-    let odd = _mm512_add_pd(
+    let odd = odd53(r);
+    let z = if D == Distribution::TruncatedNormal as u8 {
+        let x = _mm512_mul_pd(odd, _mm512_set1_pd(ERF_SQRT2_64));
+        let t = _mm512_fnmadd_pd(x, x, _mm512_set1_pd(1.0));
+        let w = neg_ln_pd(t);
+        let p = horner_pd(&T64, _mm512_sub_pd(w, _mm512_set1_pd(T64_CENTRE)));
+        _mm512_mul_pd(x, p)
+    } else {
+        unreachable!("the untruncated normal is computed in pairs (normal_pairs_pd)")
+    };
+    _mm512_castsi512_pd(_mm512_xor_si512(_mm512_castpd_si512(z), sign))
+}
+
+/// `(cos theta, sin theta)` of 16 lanes of 32 angle bits (`circle32`).
+#[inline]
+#[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
+fn circle_ps(b: __m512i) -> (__m512, __m512) {
+    let o = _mm512_srli_epi32::<29>(b);
+    let odd = _mm512_test_epi32_mask(o, splat32(1));
+    let frac = _mm512_mask_xor_epi32(
+        _mm512_and_si512(b, splat32(0x007f_ffff)),
+        odd,
+        _mm512_and_si512(b, splat32(0x007f_ffff)),
+        splat32(0x007f_ffff),
+    );
+    let g = _mm512_sub_ps(
+        _mm512_castsi512_ps(_mm512_or_si512(frac, splat32(0x3f80_0000))),
+        _mm512_set1_ps(1.0 - 1.0 / (1u32 << 24) as f32),
+    );
+    let z = _mm512_mul_ps(g, g);
+    let s = _mm512_mul_ps(g, horner_ps(&SIN32, z));
+    let c = horner_ps(&COS32, z);
+    let swap = _mm512_test_epi32_mask(_mm512_add_epi32(o, splat32(1)), splat32(2));
+    let sv = _mm512_mask_blend_ps(swap, s, c);
+    let cv = _mm512_mask_blend_ps(swap, c, s);
+    let cneg = _mm512_and_si512(
+        _mm512_slli_epi32::<29>(_mm512_add_epi32(o, splat32(2))),
+        splat32(0x8000_0000),
+    );
+    let sneg = _mm512_and_si512(b, splat32(0x8000_0000));
+    (
+        _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(cv), cneg)),
+        _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(sv), sneg)),
+    )
+}
+
+/// The binary32 standard normals of 16 words (32 elements, in order):
+/// Box-Muller on each word's halves (`normal_pair32`).
+#[inline]
+#[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
+fn normal_pairs_ps(r0: __m512i, r1: __m512i) -> (__m512, __m512) {
+    let even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+    let a = _mm512_permutex2var_epi32(r0, even, r1);
+    let b = _mm512_permutex2var_epi32(r0, _mm512_add_epi32(even, splat32(1)), r1);
+    let v = _mm512_fmadd_ps(
+        _mm512_cvtepi32_ps(_mm512_srli_epi32::<1>(a)),
+        _mm512_set1_ps(1.0 / (1u64 << 31) as f32),
+        _mm512_set1_ps(1.0 / (1u64 << 32) as f32),
+    );
+    let w = neg_ln_ps(v);
+    let r = _mm512_sqrt_ps(_mm512_add_ps(w, w));
+    let (c, s) = circle_ps(b);
+    let c = _mm512_mul_ps(r, c);
+    let s = _mm512_mul_ps(r, s);
+    let lo = _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
+    (
+        _mm512_permutex2var_ps(c, lo, s),
+        _mm512_permutex2var_ps(c, _mm512_add_epi32(lo, splat32(8)), s),
+    )
+}
+
+/// `(cos theta, sin theta)` of 8 lanes of 64 angle bits (`circle64`).
+#[inline]
+#[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
+fn circle_pd(b: __m512i) -> (__m512d, __m512d) {
+    let o = _mm512_srli_epi64::<61>(b);
+    let odd = _mm512_test_epi64_mask(o, splat64(1));
+    let m52 = splat64(0x000f_ffff_ffff_ffff);
+    let frac = _mm512_mask_xor_epi64(_mm512_and_si512(b, m52), odd, _mm512_and_si512(b, m52), m52);
+    let g = odd53(frac);
+    let z = _mm512_mul_pd(g, g);
+    let s = _mm512_mul_pd(g, horner_pd(&SIN64, z));
+    let c = horner_pd(&COS64, z);
+    let swap = _mm512_test_epi64_mask(_mm512_add_epi64(o, splat64(1)), splat64(2));
+    let sv = _mm512_mask_blend_pd(swap, s, c);
+    let cv = _mm512_mask_blend_pd(swap, c, s);
+    let cneg = _mm512_slli_epi64::<61>(_mm512_and_si512(_mm512_add_epi64(o, splat64(2)), splat64(4)));
+    let sneg = _mm512_and_si512(b, splat64(0x8000_0000_0000_0000));
+    (
+        _mm512_castsi512_pd(_mm512_xor_si512(_mm512_castpd_si512(cv), cneg)),
+        _mm512_castsi512_pd(_mm512_xor_si512(_mm512_castpd_si512(sv), sneg)),
+    )
+}
+
+/// `(2m + 1) 2^-53` for the low 52 bits `m` of each lane, exact.
+#[inline]
+#[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
+fn odd53(r: __m512i) -> __m512d {
+    _mm512_add_pd(
         _mm512_sub_pd(
             _mm512_castsi512_pd(_mm512_or_si512(
                 _mm512_and_si512(r, splat64(0x000f_ffff_ffff_ffff)),
@@ -169,33 +248,27 @@ fn standard_pd<const D: u8>(r: __m512i) -> __m512d {
             _mm512_set1_pd(1.0),
         ),
         _mm512_set1_pd(1.0 / (1u64 << 53) as f64),
-    );
-    let z = if D == Distribution::TruncatedNormal as u8 {
-        let x = _mm512_mul_pd(odd, _mm512_set1_pd(ERF_SQRT2_64));
-        let t = _mm512_fnmadd_pd(x, x, _mm512_set1_pd(1.0));
-        let w = neg_ln_pd(t);
-        let p = horner_pd(&T64, _mm512_sub_pd(w, _mm512_set1_pd(T64_CENTRE)));
-        _mm512_mul_pd(x, p)
-    } else {
-        let v = odd;
-        let t = _mm512_fnmadd_pd(v, v, _mm512_add_pd(v, v));
-        let w = neg_ln_pd(t);
-        let x = _mm512_sub_pd(_mm512_set1_pd(1.0), v);
-        let mut p = horner_pd(&C64, _mm512_sub_pd(w, _mm512_set1_pd(C64_CENTRE)));
-        let tail = _mm512_cmp_pd_mask::<_CMP_GE_OQ>(w, _mm512_set1_pd(TAIL64_FROM));
-        if tail != 0 {
-            let s = _mm512_sqrt_pd(w);
-            let b = _mm512_cmp_pd_mask::<_CMP_GE_OQ>(s, _mm512_set1_pd(TAILB64_FROM));
-            let mut pt = horner_pd(&TAILA64, _mm512_sub_pd(s, _mm512_set1_pd(TAILA64_CENTRE)));
-            if b & tail != 0 {
-                let pb = horner_pd(&TAILB64, _mm512_sub_pd(s, _mm512_set1_pd(TAILB64_CENTRE)));
-                pt = _mm512_mask_blend_pd(b, pt, pb);
-            }
-            p = _mm512_mask_blend_pd(tail, p, pt);
-        }
-        _mm512_mul_pd(x, p)
-    };
-    _mm512_castsi512_pd(_mm512_xor_si512(_mm512_castpd_si512(z), sign))
+    )
+}
+
+/// The binary64 standard normals of 16 words (16 elements, in order):
+/// Box-Muller on word pairs (`normal_pair64`).
+#[inline]
+#[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
+fn normal_pairs_pd(r0: __m512i, r1: __m512i) -> (__m512d, __m512d) {
+    let even = _mm512_set_epi64(14, 12, 10, 8, 6, 4, 2, 0);
+    let a = _mm512_permutex2var_epi64(r0, even, r1);
+    let b = _mm512_permutex2var_epi64(r0, _mm512_add_epi64(even, splat64(1)), r1);
+    let w = neg_ln_pd(odd53(a));
+    let r = _mm512_sqrt_pd(_mm512_add_pd(w, w));
+    let (c, s) = circle_pd(b);
+    let c = _mm512_mul_pd(r, c);
+    let s = _mm512_mul_pd(r, s);
+    let lo = _mm512_set_epi64(11, 3, 10, 2, 9, 1, 8, 0);
+    (
+        _mm512_permutex2var_pd(c, lo, s),
+        _mm512_permutex2var_pd(c, _mm512_add_epi64(lo, splat64(4)), s),
+    )
 }
 
 /// Stores 32 binary32 values as `T`.
@@ -305,8 +378,13 @@ unsafe fn fill32<T: Put32 + super::Out32, const D: u8>(
         ctr = _mm512_add_epi64(ctr, step);
         let r1 = mix64(ctr);
         ctr = _mm512_add_epi64(ctr, step);
-        let a = _mm512_mul_ps(standard_ps::<D>(r0), factor);
-        let b = _mm512_mul_ps(standard_ps::<D>(r1), factor);
+        let (a, b) = if D == Distribution::UntruncatedNormal as u8 {
+            normal_pairs_ps(r0, r1)
+        } else {
+            (standard_ps::<D>(r0), standard_ps::<D>(r1))
+        };
+        let a = _mm512_mul_ps(a, factor);
+        let b = _mm512_mul_ps(b, factor);
         // SAFETY: j + 32 <= body elements remain at dst + j; with nt, dst
         // + j is 64-byte aligned (loop_start; 32 elements of 2 or 4 bytes
         // are a multiple of 64 bytes).
@@ -354,7 +432,9 @@ by_distribution!(fill_bf16, half::bf16);
 #[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
 unsafe fn fill64_d<const D: u8>(s: &Stream64, start: u64, out: &mut [f64], stores: Stores) {
     let n = out.len();
-    let (head, nt) = loop_start(out.as_ptr() as usize, start, n, 8, 1, 64, stores);
+    // Box-Muller pairs (2k, 2k + 1) start a vector on an even element
+    let parity = if D == Distribution::UntruncatedNormal as u8 { 2 } else { 1 };
+    let (head, nt) = loop_start(out.as_ptr() as usize, start, n, 8, parity, 64, stores);
     portable::fill64(s, start, &mut out[..head]);
     let body = (n - head) / 16 * 16;
     let first = start + head as u64;
@@ -368,8 +448,13 @@ unsafe fn fill64_d<const D: u8>(s: &Stream64, start: u64, out: &mut [f64], store
         ctr = _mm512_add_epi64(ctr, step);
         let r1 = mix64(ctr);
         ctr = _mm512_add_epi64(ctr, step);
-        let a = _mm512_mul_pd(standard_pd::<D>(r0), factor);
-        let b = _mm512_mul_pd(standard_pd::<D>(r1), factor);
+        let (a, b) = if D == Distribution::UntruncatedNormal as u8 {
+            normal_pairs_pd(r0, r1)
+        } else {
+            (standard_pd::<D>(r0), standard_pd::<D>(r1))
+        };
+        let a = _mm512_mul_pd(a, factor);
+        let b = _mm512_mul_pd(b, factor);
         // SAFETY: j + 16 <= body elements remain at dst + j; with nt, dst +
         // j is 64-byte aligned (loop_start; 16 doubles are 128 bytes).
         unsafe {

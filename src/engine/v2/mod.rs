@@ -62,13 +62,6 @@ pub fn word(key: u64, k: u64) -> u64 {
     mix64(key.wrapping_add(k.wrapping_add(1).wrapping_mul(GAMMA)))
 }
 
-/// The 32 random bits of binary32-class element `i`: the low half of word
-/// `i / 2` for even `i`, the high half for odd `i`.
-#[inline(always)]
-pub fn bits32(key: u64, i: u64) -> u32 {
-    (word(key, i >> 1) >> (32 * (i & 1))) as u32
-}
-
 /// Horner's rule with one fused multiply-add per step; `c` lowest degree
 /// first.
 #[inline(always)]
@@ -153,29 +146,50 @@ pub fn truncated32(r: u32) -> f32 {
     with_sign32(x * p, r & 0x8000_0000)
 }
 
-/// Standard normal from 32 bits (§5.3).
+/// Applies an octant to `(sin psi, cos psi)` (docs/algorithm-v2.md §5.3):
+/// for octant `o` the point is `(cos theta, sin theta)` with theta in
+/// `[o pi/4, (o + 1) pi/4)`; odd octants were given the mirrored angle.
+/// Returns `(swap, cos_negative, sin_negative)`.
 #[inline(always)]
-pub fn normal32(r: u32) -> f32 {
-    let j = (r & 0x7fff_ffff) as f32;
-    // v = 1 - |x| in (0, 1]
-    let v = j.mul_add(1.0 / (1u64 << 31) as f32, 1.0 / (1u64 << 32) as f32);
-    let t = (-v).mul_add(v, v + v);
-    let w = neg_ln32(t);
-    let x = 1.0 - v;
-    let p = if w < TAIL32_FROM {
-        horner32(&C32, w - C32_CENTRE)
-    } else {
-        horner32(&TAIL32, w.sqrt() - TAIL32_CENTRE)
-    };
-    with_sign32(x * p, r & 0x8000_0000)
+fn octant(o: u32) -> (bool, bool, bool) {
+    ((o + 1) & 2 != 0, (o + 2) & 4 != 0, o & 4 != 0)
 }
 
-/// Where the binary32 normal switches from `C32(w)` to `TAIL32(sqrt(w))`.
-pub const TAIL32_FROM: f32 = 5.0;
-/// Where the binary64 normal switches from `C64(w)` to the tails.
-pub const TAIL64_FROM: f64 = 6.25;
-/// Where the binary64 tail switches from `TAILA64(s)` to `TAILB64(s)`.
-pub const TAILB64_FROM: f64 = 4.0;
+/// The point `(cos theta, sin theta)` of the unit circle given by 32 random
+/// bits: octant `o = b >> 29`, angle in the octant from the low 23 bits
+/// (mirrored in odd octants), `g = (2 frac + 1) 2^-24` exact,
+/// `sin(pi/4 g) = g SIN32(g^2)`, `cos(pi/4 g) = COS32(g^2)`.
+#[inline(always)]
+pub fn circle32(b: u32) -> (f32, f32) {
+    let o = b >> 29;
+    let mut frac = b & 0x007f_ffff;
+    if o & 1 == 1 {
+        frac ^= 0x007f_ffff;
+    }
+    let g = f32::from_bits(0x3f80_0000 | frac) - (1.0 - 1.0 / (1u32 << 24) as f32);
+    let z = g * g;
+    let s = g * horner32(&SIN32, z);
+    let c = horner32(&COS32, z);
+    let (swap, cneg, sneg) = octant(o);
+    let (sv, cv) = if swap { (c, s) } else { (s, c) };
+    (
+        with_sign32(cv, u32::from(cneg) << 31),
+        with_sign32(sv, u32::from(sneg) << 31),
+    )
+}
+
+/// The pair of binary32 standard normals of one 64-bit word (Box-Muller,
+/// §5.3): the radius from the low 32 bits, the angle from the high 32.
+#[inline(always)]
+pub fn normal_pair32(word: u64) -> (f32, f32) {
+    let a = word as u32;
+    // v in (0, 1]: (a >> 1) + 1/2 in units of 2^-31, rounded
+    let v = ((a >> 1) as f32).mul_add(1.0 / (1u64 << 31) as f32, 1.0 / (1u64 << 32) as f32);
+    let w = neg_ln32(v);
+    let r = (w + w).sqrt();
+    let (c, s) = circle32((word >> 32) as u32);
+    (r * c, r * s)
+}
 
 /// Standard uniform on `[-1, 1)` from 64 bits: `(r >> 12) * 2^-51 - 1`,
 /// exact.
@@ -201,43 +215,63 @@ pub fn truncated64(r: u64) -> f64 {
     with_sign64(x * p, r & 0x8000_0000_0000_0000)
 }
 
-/// Standard normal from 64 bits (§5.6).
+/// The point `(cos theta, sin theta)` of 64 random bits: octant `o = b >>
+/// 61`, angle from the low 52 bits (mirrored in odd octants), `g = (2 frac
+/// + 1) 2^-53` exact (§5.6).
 #[inline(always)]
-pub fn normal64(r: u64) -> f64 {
-    let v = odd53(r);
-    let t = (-v).mul_add(v, v + v);
-    let w = neg_ln64(t);
-    let x = 1.0 - v;
-    let p = if w < TAIL64_FROM {
-        horner64(&C64, w - C64_CENTRE)
-    } else {
-        let s = w.sqrt();
-        if s < TAILB64_FROM {
-            horner64(&TAILA64, s - TAILA64_CENTRE)
-        } else {
-            horner64(&TAILB64, s - TAILB64_CENTRE)
-        }
-    };
-    with_sign64(x * p, r & 0x8000_0000_0000_0000)
+pub fn circle64(b: u64) -> (f64, f64) {
+    let o = (b >> 61) as u32;
+    let mut frac = b & 0x000f_ffff_ffff_ffff;
+    if o & 1 == 1 {
+        frac ^= 0x000f_ffff_ffff_ffff;
+    }
+    let g = odd53(frac);
+    let z = g * g;
+    let s = g * horner64(&SIN64, z);
+    let c = horner64(&COS64, z);
+    let (swap, cneg, sneg) = octant(o);
+    let (sv, cv) = if swap { (c, s) } else { (s, c) };
+    (
+        with_sign64(cv, u64::from(cneg) << 63),
+        with_sign64(sv, u64::from(sneg) << 63),
+    )
 }
 
-/// The standard binary32 value of 32 random bits.
+/// The pair of binary64 standard normals of two 64-bit words (Box-Muller,
+/// §5.6): the radius from `a`, the angle from `b`.
 #[inline(always)]
-pub fn standard32(distribution: Distribution, r: u32) -> f32 {
+pub fn normal_pair64(a: u64, b: u64) -> (f64, f64) {
+    let w = neg_ln64(odd53(a));
+    let r = (w + w).sqrt();
+    let (c, s) = circle64(b);
+    (r * c, r * s)
+}
+
+/// The standard binary32 value of element `i` from its word `w = W(key,
+/// i / 2)`.
+#[inline(always)]
+pub fn standard32(distribution: Distribution, w: u64, i: u64) -> f32 {
+    let half = (w >> (32 * (i & 1))) as u32;
     match distribution {
-        Distribution::TruncatedNormal => truncated32(r),
-        Distribution::UntruncatedNormal => normal32(r),
-        Distribution::Uniform => uniform32(r),
+        Distribution::TruncatedNormal => truncated32(half),
+        Distribution::UntruncatedNormal => {
+            let (c, s) = normal_pair32(w);
+            if i & 1 == 0 { c } else { s }
+        }
+        Distribution::Uniform => uniform32(half),
     }
 }
 
-/// The standard binary64 value of 64 random bits.
+/// The standard binary64 value of element `i` of the stream `key`.
 #[inline(always)]
-pub fn standard64(distribution: Distribution, r: u64) -> f64 {
+pub fn standard64(distribution: Distribution, key: u64, i: u64) -> f64 {
     match distribution {
-        Distribution::TruncatedNormal => truncated64(r),
-        Distribution::UntruncatedNormal => normal64(r),
-        Distribution::Uniform => uniform64(r),
+        Distribution::TruncatedNormal => truncated64(word(key, i)),
+        Distribution::UntruncatedNormal => {
+            let (c, s) = normal_pair64(word(key, i & !1), word(key, i | 1));
+            if i & 1 == 0 { c } else { s }
+        }
+        Distribution::Uniform => uniform64(word(key, i)),
     }
 }
 
@@ -267,7 +301,7 @@ impl Stream32 {
     /// Element `i` of the stream (binary32).
     #[inline(always)]
     pub fn value(&self, i: u64) -> f32 {
-        standard32(self.distribution, bits32(self.key, i)) * self.factor
+        standard32(self.distribution, word(self.key, i >> 1), i) * self.factor
     }
 }
 
@@ -275,7 +309,7 @@ impl Stream64 {
     /// Element `i` of the stream (binary64).
     #[inline(always)]
     pub fn value(&self, i: u64) -> f64 {
-        standard64(self.distribution, word(self.key, i)) * self.factor
+        standard64(self.distribution, self.key, i) * self.factor
     }
 }
 
@@ -469,17 +503,33 @@ mod tests {
     }
 
     #[test]
-    fn normals_are_odd_and_reach_their_tails() {
-        for r in [0u32, 1, 12345, 0x7fff_ffff, 0x4000_0000] {
-            assert_eq!(normal32(r | 0x8000_0000), -normal32(r));
+    fn circles_are_on_the_unit_circle_and_cover_every_octant() {
+        for o in 0..8u32 {
+            for frac in [0u32, 1, 0x3f_ffff, 0x7f_ffff] {
+                let b = (o << 29) | frac;
+                let (c, s) = circle32(b);
+                let r = f64::from(c).hypot(f64::from(s));
+                assert!((r - 1.0).abs() < 2e-7, "{b:x}: {c} {s}");
+                let theta = f64::from(s).atan2(f64::from(c)).rem_euclid(std::f64::consts::TAU);
+                let lo = f64::from(o) * std::f64::consts::FRAC_PI_4;
+                assert!(theta >= lo - 1e-6 && theta <= lo + std::f64::consts::FRAC_PI_4 + 1e-6, "{b:x}: {theta}");
+                let b64 = (u64::from(o) << 61) | u64::from(frac) << 29;
+                let (c, s) = circle64(b64);
+                assert!((c.hypot(s) - 1.0).abs() < 4e-16, "{b64:x}");
+            }
         }
-        // v = 2^-32 and 2^-53: the largest values, sqrt(2) erfinv(1 - v)
-        // = 6.3379577545537893 and 8.2923610758135955 (mpmath)
-        let z = normal32(0);
-        assert!((f64::from(z) - 6.337_957_754_553_789).abs() < 2e-6, "{z}");
-        let z = normal64(0);
-        assert!((z - 8.292_361_075_813_596).abs() < 1e-14, "{z}");
-        // v = 1: zero
-        assert_eq!(normal32(0x7fff_ffff), 0.0);
+    }
+
+    #[test]
+    fn normal_pairs_reach_their_tails() {
+        // the radius is largest for the smallest v: a = 0 gives v = 2^-32,
+        // r = sqrt(2 * 32 ln 2) = 6.6604; a = 0 in binary64 gives v =
+        // 2^-53, r = sqrt(106 ln 2) = 8.5718
+        let (c, s) = normal_pair32(0);
+        assert!((f64::from(c).hypot(f64::from(s)) - 6.660_437).abs() < 2e-5, "{c} {s}");
+        let (c, s) = normal_pair64(0, 0);
+        assert!((c.hypot(s) - (106.0 * std::f64::consts::LN_2).sqrt()).abs() < 1e-14, "{c} {s}");
+        // v = 1 gives the centre
+        assert_eq!(normal_pair32(u64::from(u32::MAX)), (0.0, 0.0));
     }
 }

@@ -2,7 +2,11 @@
 //! loops. Runs on every target (and under Miri); the SIMD kernels are
 //! tested against it.
 
-use super::{GAMMA, Out32, Stream32, Stream64, standard32, standard64};
+use super::{
+    GAMMA, Out32, Stream32, Stream64, normal_pair32, normal_pair64, standard32, standard64,
+    truncated64, uniform64,
+};
+use crate::config::Distribution;
 use crate::engine::v1::mix64;
 
 /// Writes binary32-class elements `[start, start + out.len())`.
@@ -24,7 +28,7 @@ fn fill32_with<T: Out32>(s: &Stream32, start: u64, out: &mut [T], finish: impl F
     let mut rest = out;
     if i & 1 == 1 && !rest.is_empty() {
         let (first, tail) = rest.split_at_mut(1);
-        first[0] = finish(standard32(d, super::bits32(s.key, i)));
+        first[0] = finish(standard32(d, super::word(s.key, i >> 1), i));
         rest = tail;
         i += 1;
     }
@@ -34,20 +38,55 @@ fn fill32_with<T: Out32>(s: &Stream32, start: u64, out: &mut [T], finish: impl F
     for pair in &mut pairs {
         let w = mix64(state);
         state = state.wrapping_add(GAMMA);
-        pair[0] = finish(standard32(d, w as u32));
-        pair[1] = finish(standard32(d, (w >> 32) as u32));
+        let (a, b) = match d {
+            Distribution::UntruncatedNormal => normal_pair32(w),
+            _ => (standard32(d, w, 0), standard32(d, w, 1)),
+        };
+        pair[0] = finish(a);
+        pair[1] = finish(b);
     }
     if let [last] = pairs.into_remainder() {
-        *last = finish(standard32(d, mix64(state) as u32));
+        *last = finish(standard32(d, mix64(state), 0));
     }
 }
 
 /// Writes binary64 elements `[start, start + out.len())`.
 pub fn fill64(s: &Stream64, start: u64, out: &mut [f64]) {
     let d = s.distribution;
+    if d == Distribution::UntruncatedNormal {
+        // pairs (2k, 2k + 1) from words 2k and 2k + 1
+        let mut i = start;
+        let mut rest = out;
+        if i & 1 == 1 && !rest.is_empty() {
+            let (first, tail) = rest.split_at_mut(1);
+            first[0] = standard64(d, s.key, i) * s.factor;
+            rest = tail;
+            i += 1;
+        }
+        let mut state = s.key.wrapping_add(i.wrapping_add(1).wrapping_mul(GAMMA));
+        let mut pairs = rest.chunks_exact_mut(2);
+        for pair in &mut pairs {
+            let a = mix64(state);
+            let b = mix64(state.wrapping_add(GAMMA));
+            state = state.wrapping_add(GAMMA.wrapping_mul(2));
+            let (c, sn) = normal_pair64(a, b);
+            pair[0] = c * s.factor;
+            pair[1] = sn * s.factor;
+        }
+        if let [last] = pairs.into_remainder() {
+            let a = mix64(state);
+            let b = mix64(state.wrapping_add(GAMMA));
+            *last = normal_pair64(a, b).0 * s.factor;
+        }
+        return;
+    }
     let mut state = s.key.wrapping_add(start.wrapping_add(1).wrapping_mul(GAMMA));
     for o in out {
-        *o = standard64(d, mix64(state)) * s.factor;
+        let w = mix64(state);
+        *o = match d {
+            Distribution::TruncatedNormal => truncated64(w),
+            _ => uniform64(w),
+        } * s.factor;
         state = state.wrapping_add(GAMMA);
     }
 }
@@ -55,7 +94,6 @@ pub fn fill64(s: &Stream64, start: u64, out: &mut [f64]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Distribution;
     use crate::engine::v2::{Class, key};
 
     /// The loops equal the per-element definition at any start and length.
