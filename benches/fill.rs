@@ -231,7 +231,7 @@ fn dist_name(d: Distribution) -> &'static str {
 fn alg_name(a: Algorithm) -> &'static str {
     match a {
         Algorithm::Pcg64BlockV1 => "v1",
-        Algorithm::Splitmix64IcdfV2 => "v2",
+        Algorithm::Splitmix64CtrV2 => "v2",
     }
 }
 
@@ -327,7 +327,7 @@ fn main() {
         println!(
             "alg distribution        type thr   values/s     written   share of plain / nt limit"
         );
-        for alg in [Algorithm::Splitmix64IcdfV2, Algorithm::Pcg64BlockV1] {
+        for alg in [Algorithm::Splitmix64CtrV2, Algorithm::Pcg64BlockV1] {
             for dist in Distribution::ALL {
                 let mut f32_rate = None;
                 if selected(&o, dist, "f32") {
@@ -393,7 +393,7 @@ fn nt_sweep(o: &Opts) {
         let mut line = format!("   {:>9} KiB", n * 4 / 1024);
         for dist in [Distribution::Uniform, Distribution::TruncatedNormal] {
             let s = Sampler {
-                algorithm: Algorithm::Splitmix64IcdfV2,
+                algorithm: Algorithm::Splitmix64CtrV2,
                 seed: 1,
                 distribution: dist,
                 factor: 0.5,

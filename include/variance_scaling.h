@@ -35,12 +35,12 @@
 /**
  * Elements per block of `pcg64-block-v1` (`docs/algorithm.md`): element
  * `i` is drawn from the PCG64 stream of block `i / VS_BLOCK_LEN`. (The
- * default algorithm, `splitmix64-icdf-v2`, has no blocks.)
+ * default algorithm, `splitmix64-ctr-v2`, has no blocks.)
  */
 #define VS_BLOCK_LEN 1024
 
 /**
- * The algorithm new handles use: `VS_ALGORITHM_SPLITMIX64_ICDF_V2`.
+ * The algorithm new handles use: `VS_ALGORITHM_SPLITMIX64_CTR_V2`.
  */
 #define VS_ALGORITHM_DEFAULT 2
 
@@ -205,13 +205,14 @@ enum vs_algorithm_id
    */
   VS_ALGORITHM_PCG64_BLOCK_V1 = 1,
   /**
-   * `"splitmix64-icdf-v2"` (docs/algorithm-v2.md), the default since
-   * 0.2: SplitMix64 in counter mode and inverse-CDF normals, with SIMD
+   * `"splitmix64-ctr-v2"` (docs/algorithm-v2.md), the default since
+   * 0.2: SplitMix64 in counter mode, inverse-CDF truncated normals and
+   * Box-Muller normals, with SIMD
    * kernels chosen at run time (`vs_isa`); f32, f16 and bf16 share one
    * binary32 stream (halves rounded from the f32 values), f64 has its own
    * binary64 stream.
    */
-  VS_ALGORITHM_SPLITMIX64_ICDF_V2 = 2,
+  VS_ALGORITHM_SPLITMIX64_CTR_V2 = 2,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -637,7 +638,7 @@ const char *vs_version(void);
 
 /**
  * The name and version of the default sampling algorithm, the one new
- * handles use: `"splitmix64-icdf-v2"` (docs/algorithm-v2.md). Static; never
+ * handles use: `"splitmix64-ctr-v2"` (docs/algorithm-v2.md). Static; never
  * NULL. `vs_algorithm_name(VS_ALGORITHM_DEFAULT)` gives the same text.
  */
 const char *vs_algorithm(void);
@@ -680,7 +681,7 @@ vs_status vs_get_algorithm(const struct vs_initializer *init, uint32_t *algorith
 
 /**
  * The name and version of algorithm number `algorithm`
- * (`"pcg64-block-v1"` for 1, `"splitmix64-icdf-v2"` for 2), or NULL for a
+ * (`"pcg64-block-v1"` for 1, `"splitmix64-ctr-v2"` for 2), or NULL for a
  * number no algorithm has. Static; never freed. Thread-safe.
  */
 const char *vs_algorithm_name(uint32_t algorithm);
@@ -705,7 +706,7 @@ const char *vs_isa(void);
  * partition of a tensor into boxes, filled by any number of threads,
  * processes or machines, gives the whole fill's bits.
  *
- * Cost: with `splitmix64-icdf-v2` (the default), only the box's elements
+ * Cost: with `splitmix64-ctr-v2` (the default), only the box's elements
  * are computed; with `pcg64-block-v1`, at most one block
  * (`VS_BLOCK_LEN` values) of discarded draws per contiguous run of the
  * box in the flattened tensor.

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fits the polynomials of the `splitmix64-icdf-v2` sampling algorithm and
+"""Fits the polynomials of the `splitmix64-ctr-v2` sampling algorithm and
 writes them where they live: the table in docs/algorithm-v2.md (the
 specification) and src/engine/v2/coefficients.rs (the code).
 
@@ -204,7 +204,7 @@ def markdown(fitted) -> str:
 
 def rust(fitted) -> str:
     out = [
-        "//! Constants of `splitmix64-icdf-v2`, written by",
+        "//! Constants of `splitmix64-ctr-v2`, written by",
         "//! `scripts/v2-coefficients.py --write` from the same fit as the table in",
         "//! docs/algorithm-v2.md. Do not edit by hand.",
         "//!",

@@ -7,7 +7,7 @@
 //! * [`config`]: the validated config and its Keras 3 JSON forms;
 //! * [`fans`]: the fan rules (default TF/Keras rule, explicit axes);
 //! * [`engine`]: the sampling algorithms, `pcg64-block-v1` and the
-//!   default `splitmix64-icdf-v2` with its SIMD kernels;
+//!   default `splitmix64-ctr-v2` with its SIMD kernels;
 //! * [`slice`]: N-d boxes of a tensor as contiguous runs;
 //! * [`initializer`]: config + seed, fills and parameters;
 //! * [`parallel`]: splitting large fills over threads;

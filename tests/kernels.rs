@@ -1,4 +1,4 @@
-//! Kernel equivalence: every SIMD kernel of `splitmix64-icdf-v2` gives the
+//! Kernel equivalence: every SIMD kernel of `splitmix64-ctr-v2` gives the
 //! portable kernel's bits, for every distribution and output type, at any
 //! start (odd, even, near 2^63), any length (heads and tails around the
 //! vector width), any buffer alignment, with cached and streaming stores.

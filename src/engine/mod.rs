@@ -5,8 +5,9 @@
 //!   block of 1024 elements, ziggurat normals with rejection, every output
 //!   type rounded from one binary64 stream. The 0.1 engine, kept bit for
 //!   bit.
-//! * [`v2`], `splitmix64-icdf-v2` (`docs/algorithm-v2.md`), the default:
-//!   SplitMix64 in counter mode, inverse-CDF normals, a binary32 stream for
+//! * [`v2`], `splitmix64-ctr-v2` (`docs/algorithm-v2.md`), the default:
+//!   SplitMix64 in counter mode, inverse-CDF truncated normals and
+//!   Box-Muller normals (no rejection), a binary32 stream for
 //!   f32/f16/bf16 and a binary64 stream for f64; SIMD kernels chosen at run
 //!   time.
 
@@ -23,23 +24,23 @@ pub use v2::platform::Stores;
 pub enum Algorithm {
     /// `pcg64-block-v1` (`VS_ALGORITHM_PCG64_BLOCK_V1 = 1`).
     Pcg64BlockV1 = 1,
-    /// `splitmix64-icdf-v2` (`VS_ALGORITHM_SPLITMIX64_ICDF_V2 = 2`).
-    Splitmix64IcdfV2 = 2,
+    /// `splitmix64-ctr-v2` (`VS_ALGORITHM_SPLITMIX64_CTR_V2 = 2`).
+    Splitmix64CtrV2 = 2,
 }
 
 impl Algorithm {
     /// The algorithm new initializers use.
-    pub const DEFAULT: Algorithm = Algorithm::Splitmix64IcdfV2;
+    pub const DEFAULT: Algorithm = Algorithm::Splitmix64CtrV2;
 
     /// Every algorithm, oldest first.
-    pub const ALL: [Algorithm; 2] = [Algorithm::Pcg64BlockV1, Algorithm::Splitmix64IcdfV2];
+    pub const ALL: [Algorithm; 2] = [Algorithm::Pcg64BlockV1, Algorithm::Splitmix64CtrV2];
 
     /// Its name and version as a C string, as `vs_algorithm_name` gives
     /// it: the one place the names are written.
     pub const fn cname(self) -> &'static CStr {
         match self {
             Algorithm::Pcg64BlockV1 => c"pcg64-block-v1",
-            Algorithm::Splitmix64IcdfV2 => c"splitmix64-icdf-v2",
+            Algorithm::Splitmix64CtrV2 => c"splitmix64-ctr-v2",
         }
     }
 
@@ -55,7 +56,7 @@ impl Algorithm {
     pub const fn from_u32(n: u32) -> Option<Algorithm> {
         match n {
             1 => Some(Algorithm::Pcg64BlockV1),
-            2 => Some(Algorithm::Splitmix64IcdfV2),
+            2 => Some(Algorithm::Splitmix64CtrV2),
             _ => None,
         }
     }
@@ -155,7 +156,7 @@ impl Sampler {
                 factor: self.factor,
             }
             .fill_range(start, out),
-            Algorithm::Splitmix64IcdfV2 => T::fill_v2(
+            Algorithm::Splitmix64CtrV2 => T::fill_v2(
                 &v2::Sampler {
                     seed: self.seed,
                     distribution: self.distribution,

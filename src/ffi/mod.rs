@@ -31,10 +31,10 @@ const MAX_ARRAY_LEN: usize = isize::MAX as usize / std::mem::size_of::<i64>();
 
 /// Elements per block of `pcg64-block-v1` (`docs/algorithm.md`): element
 /// `i` is drawn from the PCG64 stream of block `i / VS_BLOCK_LEN`. (The
-/// default algorithm, `splitmix64-icdf-v2`, has no blocks.)
+/// default algorithm, `splitmix64-ctr-v2`, has no blocks.)
 pub const VS_BLOCK_LEN: u64 = 1024;
 
-/// The algorithm new handles use: `VS_ALGORITHM_SPLITMIX64_ICDF_V2`.
+/// The algorithm new handles use: `VS_ALGORITHM_SPLITMIX64_CTR_V2`.
 pub const VS_ALGORITHM_DEFAULT: u32 = 2;
 
 /// The stddev of a standard normal truncated to `[-2, 2]`: truncated
@@ -901,7 +901,7 @@ pub extern "C" fn vs_version() -> *const c_char {
 }
 
 /// The name and version of the default sampling algorithm, the one new
-/// handles use: `"splitmix64-icdf-v2"` (docs/algorithm-v2.md). Static; never
+/// handles use: `"splitmix64-ctr-v2"` (docs/algorithm-v2.md). Static; never
 /// NULL. `vs_algorithm_name(VS_ALGORITHM_DEFAULT)` gives the same text.
 #[unsafe(no_mangle)]
 pub extern "C" fn vs_algorithm() -> *const c_char {
@@ -981,7 +981,7 @@ pub unsafe extern "C" fn vs_get_algorithm(
 }
 
 /// The name and version of algorithm number `algorithm`
-/// (`"pcg64-block-v1"` for 1, `"splitmix64-icdf-v2"` for 2), or NULL for a
+/// (`"pcg64-block-v1"` for 1, `"splitmix64-ctr-v2"` for 2), or NULL for a
 /// number no algorithm has. Static; never freed. Thread-safe.
 #[unsafe(no_mangle)]
 pub extern "C" fn vs_algorithm_name(algorithm: u32) -> *const c_char {
@@ -1079,7 +1079,7 @@ unsafe fn box_arg<'a>(p: *const i64, ndim: usize, name: &str) -> Result<&'a [i64
 /// partition of a tensor into boxes, filled by any number of threads,
 /// processes or machines, gives the whole fill's bits.
 ///
-/// Cost: with `splitmix64-icdf-v2` (the default), only the box's elements
+/// Cost: with `splitmix64-ctr-v2` (the default), only the box's elements
 /// are computed; with `pcg64-block-v1`, at most one block
 /// (`VS_BLOCK_LEN` values) of discarded draws per contiguous run of the
 /// box in the flattened tensor.

@@ -61,12 +61,13 @@ pub enum vs_algorithm_id {
     /// f64 values rounded. The only algorithm of libvariance_scaling 0.1:
     /// select it to keep 0.1's bits.
     VS_ALGORITHM_PCG64_BLOCK_V1 = 1,
-    /// `"splitmix64-icdf-v2"` (docs/algorithm-v2.md), the default since
-    /// 0.2: SplitMix64 in counter mode and inverse-CDF normals, with SIMD
+    /// `"splitmix64-ctr-v2"` (docs/algorithm-v2.md), the default since
+    /// 0.2: SplitMix64 in counter mode, inverse-CDF truncated normals and
+    /// Box-Muller normals, with SIMD
     /// kernels chosen at run time (`vs_isa`); f32, f16 and bf16 share one
     /// binary32 stream (halves rounded from the f32 values), f64 has its own
     /// binary64 stream.
-    VS_ALGORITHM_SPLITMIX64_ICDF_V2 = 2,
+    VS_ALGORITHM_SPLITMIX64_CTR_V2 = 2,
 }
 
 /// How `n` is derived from the fans; passed as a `uint32_t`.
@@ -153,8 +154,8 @@ const _: () = assert!(
         == crate::engine::Algorithm::Pcg64BlockV1 as u32
 );
 const _: () = assert!(
-    vs_algorithm_id::VS_ALGORITHM_SPLITMIX64_ICDF_V2 as u32
-        == crate::engine::Algorithm::Splitmix64IcdfV2 as u32
+    vs_algorithm_id::VS_ALGORITHM_SPLITMIX64_CTR_V2 as u32
+        == crate::engine::Algorithm::Splitmix64CtrV2 as u32
 );
 
 /// Maps the C integer to an algorithm; anything else is an error.
@@ -163,7 +164,7 @@ pub(crate) fn algorithm_from_u32(v: u32) -> Result<crate::engine::Algorithm, Err
         Error::new(
             ErrorKind::InvalidAlgorithm,
             format!(
-                "argument `algorithm` must be VS_ALGORITHM_PCG64_BLOCK_V1 (1) or VS_ALGORITHM_SPLITMIX64_ICDF_V2 (2); received: algorithm={v}"
+                "argument `algorithm` must be VS_ALGORITHM_PCG64_BLOCK_V1 (1) or VS_ALGORITHM_SPLITMIX64_CTR_V2 (2); received: algorithm={v}"
             ),
         )
     })

@@ -1,4 +1,4 @@
-//! Constants of `splitmix64-icdf-v2`, written by
+//! Constants of `splitmix64-ctr-v2`, written by
 //! `scripts/v2-coefficients.py --write` from the same fit as the table in
 //! docs/algorithm-v2.md. Do not edit by hand.
 //!

@@ -1,4 +1,4 @@
-//! The counter-based engine, algorithm `splitmix64-icdf-v2`
+//! The counter-based engine, algorithm `splitmix64-ctr-v2`
 //! (specified bit for bit in `docs/algorithm-v2.md`).
 //!
 //! Element `i` of the row-major flattened tensor is a pure function of
@@ -6,9 +6,11 @@
 //! `W(key, k) = mix64(key + (k + 1) * GAMMA)` (the `k + 1`-th output of a
 //! SplitMix64 generator whose state starts at `key`) gives 32 random bits to
 //! each of two binary32-class elements (`k = i / 2`) or 64 to one binary64
-//! element (`k = i`), and an inverse-CDF transform (no rejection) turns
-//! them into a standard value. Any element, range or N-d box can therefore
-//! be computed on its own, in O(1) per element.
+//! element (`k = i`). A closed-form transform turns them into a standard
+//! value, with no rejection: the truncated normal by its inverse CDF, the
+//! untruncated normal by Box-Muller on pairs of elements `(2j, 2j + 1)`,
+//! the uniform by scaling. Any element, range or N-d box can therefore be
+//! computed on its own, in O(1) per element.
 //!
 //! This file is the reference: the scalar functions below *are* the
 //! algorithm. `portable.rs` runs them in loops; the SIMD kernels
@@ -30,7 +32,7 @@ use crate::config::Distribution;
 use crate::engine::v1::mix64;
 
 /// The name of this algorithm.
-pub const NAME: &str = crate::engine::Algorithm::Splitmix64IcdfV2.name();
+pub const NAME: &str = crate::engine::Algorithm::Splitmix64CtrV2.name();
 
 /// SplitMix64's increment (the golden ratio in 0.64 fixed point).
 pub const GAMMA: u64 = 0x9e37_79b9_7f4a_7c15;

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Statistical quality of splitmix64-ctr-v2 with dieharder (Debian package
+# `dieharder`): the whole battery (`dieharder -a`) on
+#   raw  the generator's 64-bit words, as bytes
+#   f64  binary64 uniform values, their top 32 random bits
+#   f32  binary32 uniform values, their 24 random bits
+# (scripts/quality/v2_stream.rs writes the streams). Not part of the test
+# suite: one stream takes about half an hour on one core. The results are
+# written to target/quality/ and summarized in docs/algorithm-v2.md.
+#
+#   bash scripts/quality.sh [SEED [STREAM...]]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v dieharder >/dev/null 2>&1; then
+    echo "dieharder is missing: apt-get install dieharder" >&2
+    exit 1
+fi
+seed=${1:-20261201}
+shift || true
+streams=("$@")
+[ ${#streams[@]} -gt 0 ] || streams=(raw f64 f32)
+
+cargo build --locked --release --example v2_stream
+mkdir -p target/quality
+for s in "${streams[@]}"; do
+    log="target/quality/dieharder-$s-$seed.txt"
+    echo "== $s (seed $seed) -> $log"
+    # -g 200: raw binary input on stdin; -Y 1: resolve "weak" results by
+    # re-running the test with more samples
+    ./target/release/examples/v2_stream "$s" "$seed" | dieharder -a -g 200 -Y 1 -k 2 >"$log" 2>&1 || true
+    printf '   PASSED %s  WEAK %s  FAILED %s\n' \
+        "$(grep -c PASSED "$log" || true)" "$(grep -c WEAK "$log" || true)" "$(grep -c FAILED "$log" || true)"
+done
