@@ -9,6 +9,7 @@
 //! * `nt`: a loop of non-temporal (streaming) stores, which skip the cache
 //!   and the read: the memory's write bandwidth. A fill that streams can
 //!   beat the plain loop.
+//!
 //! Both are limits, not targets to beat by computing less: the fills write
 //! exactly as many bytes.
 //!
@@ -91,7 +92,7 @@ fn cores() -> usize {
 
 /// Runs `f` on `threads` contiguous 64-byte-aligned parts of `buf`.
 fn on_threads(buf: &mut [u8], threads: usize, f: fn(&mut [u8])) {
-    let chunk = (buf.len().div_ceil(threads.max(1)) + 63) / 64 * 64;
+    let chunk = buf.len().div_ceil(threads.max(1)).div_ceil(64) * 64;
     std::thread::scope(|s| {
         let mut parts = buf.chunks_mut(chunk.max(64));
         let first = parts.next();
@@ -255,7 +256,9 @@ fn limits(o: &Opts, bytes: usize, threads: usize) -> Limits {
 
 fn selected(o: &Opts, dist: Distribution, tname: &str) -> bool {
     let name = format!("{}/{}", dist_name(dist), tname);
-    o.only.as_ref().is_none_or(|only| name.starts_with(only.as_str()))
+    o.only
+        .as_ref()
+        .is_none_or(|only| name.starts_with(only.as_str()))
 }
 
 /// One row: a fill of `o.n` values of `T` through the API.
@@ -337,8 +340,16 @@ fn main() {
                     row::<f64>(&o, alg, "f64", dist, threads, lims[2]);
                 }
                 for (name, r) in [
-                    ("f16", selected(&o, dist, "f16").then(|| row::<half::f16>(&o, alg, "f16", dist, threads, lims[0]))),
-                    ("bf16", selected(&o, dist, "bf16").then(|| row::<half::bf16>(&o, alg, "bf16", dist, threads, lims[0]))),
+                    (
+                        "f16",
+                        selected(&o, dist, "f16")
+                            .then(|| row::<half::f16>(&o, alg, "f16", dist, threads, lims[0])),
+                    ),
+                    (
+                        "bf16",
+                        selected(&o, dist, "bf16")
+                            .then(|| row::<half::bf16>(&o, alg, "bf16", dist, threads, lims[0])),
+                    ),
                 ] {
                     if let (Some(r), Some(f)) = (r, f32_rate) {
                         println!("        {name} / f32 values/s: {:.2}", r / f);
@@ -419,7 +430,14 @@ fn small_fill() {
     let shape = [3i64, 3, 64, 64];
     let n = 36_864;
     let init = Initializer::new(
-        Config::new(2.0, Mode::FanIn, Distribution::TruncatedNormal, Some(1), None).unwrap(),
+        Config::new(
+            2.0,
+            Mode::FanIn,
+            Distribution::TruncatedNormal,
+            Some(1),
+            None,
+        )
+        .unwrap(),
     )
     .unwrap();
     let p = init.describe(&shape).unwrap();
@@ -451,7 +469,14 @@ fn peak_rss_kib() -> Option<u64> {
 /// Peak memory beyond the caller's buffer for a 1 GiB fill.
 fn big_fill() {
     let init = Initializer::new(
-        Config::new(2.0, Mode::FanIn, Distribution::TruncatedNormal, Some(1), None).unwrap(),
+        Config::new(
+            2.0,
+            Mode::FanIn,
+            Distribution::TruncatedNormal,
+            Some(1),
+            None,
+        )
+        .unwrap(),
     )
     .unwrap();
     let before = peak_rss_kib().unwrap_or(0);

@@ -39,7 +39,7 @@ pub mod c_api {
 }
 
 pub use config::{Axes, Config, Distribution, Mode};
+pub use engine::v1::BLOCK_LEN;
+pub use engine::{Algorithm, Element};
 pub use error::{Error, ErrorKind};
 pub use initializer::{Initializer, Params, TRUNCATED_NORMAL_STDDEV};
-pub use engine::{Algorithm, Element};
-pub use engine::v1::BLOCK_LEN;

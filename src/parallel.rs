@@ -60,22 +60,28 @@ pub fn fill<T: Element>(sampler: &Sampler, start: u64, out: &mut [T]) {
     let stores = stores_for(std::mem::size_of_val(out));
     // cut points on block boundaries of the whole tensor, so that no v1
     // thread re-draws values another thread draws
-    split(out, |pos| (start + pos).div_ceil(BLOCK_LEN) * BLOCK_LEN - start, |pos, chunk| {
-        sampler.fill_range_with(start + pos, chunk, stores)
-    });
+    split(
+        out,
+        |pos| (start + pos).div_ceil(BLOCK_LEN) * BLOCK_LEN - start,
+        |pos, chunk| sampler.fill_range_with(start + pos, chunk, stores),
+    );
 }
 
 /// Fills `out` with the box `b` of the tensor (row-major inside the box),
 /// on as many threads as [`threads_for`] allows.
 pub fn fill_box<T: Element>(sampler: &Sampler, b: &BoxRuns, out: &mut [T]) {
     let stores = stores_for(std::mem::size_of_val(out));
-    split(out, |pos| pos.div_ceil(BLOCK_LEN) * BLOCK_LEN, |pos, chunk| {
-        let end = pos + chunk.len() as u64;
-        b.for_each_run(pos, end, |flat, at, count| {
-            let at = (at - pos) as usize;
-            sampler.fill_range_with(flat, &mut chunk[at..at + count as usize], stores);
-        });
-    });
+    split(
+        out,
+        |pos| pos.div_ceil(BLOCK_LEN) * BLOCK_LEN,
+        |pos, chunk| {
+            let end = pos + chunk.len() as u64;
+            b.for_each_run(pos, end, |flat, at, count| {
+                let at = (at - pos) as usize;
+                sampler.fill_range_with(flat, &mut chunk[at..at + count as usize], stores);
+            });
+        },
+    );
 }
 
 /// Splits `out` into one contiguous chunk per thread and calls `work(pos,
@@ -83,11 +89,7 @@ pub fn fill_box<T: Element>(sampler: &Sampler, b: &BoxRuns, out: &mut [T]) {
 /// moves a cut point to where the work prefers it (never backwards). The
 /// calling thread does the first chunk; when the OS refuses a thread, the
 /// calling thread does that chunk too (the values are the same).
-fn split<T: Send>(
-    out: &mut [T],
-    align: impl Fn(u64) -> u64,
-    work: impl Fn(u64, &mut [T]) + Sync,
-) {
+fn split<T: Send>(out: &mut [T], align: impl Fn(u64) -> u64, work: impl Fn(u64, &mut [T]) + Sync) {
     let threads = threads_for(out.len());
     if threads <= 1 {
         work(0, out);
@@ -144,8 +146,14 @@ mod tests {
     /// parts: same values, nothing left unwritten.
     #[test]
     fn refused_threads_are_filled_by_the_caller() {
+        for algorithm in crate::engine::Algorithm::ALL {
+            refused_threads_are_filled_by_the_caller_with(algorithm);
+        }
+    }
+
+    fn refused_threads_are_filled_by_the_caller_with(algorithm: crate::engine::Algorithm) {
         let sampler = Sampler {
-            algorithm: crate::engine::Algorithm::Pcg64BlockV1,
+            algorithm,
             seed: 99,
             distribution: Distribution::TruncatedNormal,
             factor: 0.5,

@@ -40,7 +40,10 @@ impl BoxRuns {
             if s < 0 {
                 return err(
                     ErrorKind::InvalidShape,
-                    format!("start[{i}] = {s} is negative; received start {}", list_str(start)),
+                    format!(
+                        "start[{i}] = {s} is negative; received start {}",
+                        list_str(start)
+                    ),
                 );
             }
             if e < 0 {
@@ -93,7 +96,11 @@ impl BoxRuns {
         let origin = if len == 0 {
             0
         } else {
-            start.iter().zip(&stride).map(|(&s, &st)| s as u64 * st).sum()
+            start
+                .iter()
+                .zip(&stride)
+                .map(|(&s, &st)| s as u64 * st)
+                .sum()
         };
         Ok(BoxRuns {
             outer_extent: extent[..outer].iter().map(|&e| e as u64).collect(),
@@ -190,9 +197,15 @@ mod tests {
         // full trailing dims merge into one run per outer index
         let b = BoxRuns::new(&shape, &[1, 0, 0], &[2, 5, 6]).unwrap();
         assert_eq!(b.run_len(), 60);
-        assert_eq!(flat_indices(&shape, &[1, 0, 0], &[2, 5, 6]), (30..90).collect::<Vec<_>>());
+        assert_eq!(
+            flat_indices(&shape, &[1, 0, 0], &[2, 5, 6]),
+            (30..90).collect::<Vec<_>>()
+        );
         // the whole tensor, a scalar, an empty box
-        assert_eq!(flat_indices(&shape, &[0, 0, 0], &[4, 5, 6]), (0..120).collect::<Vec<_>>());
+        assert_eq!(
+            flat_indices(&shape, &[0, 0, 0], &[4, 5, 6]),
+            (0..120).collect::<Vec<_>>()
+        );
         assert_eq!(flat_indices(&[], &[], &[]), vec![0]);
         assert!(flat_indices(&shape, &[4, 0, 0], &[0, 5, 6]).is_empty());
     }

@@ -160,7 +160,15 @@ fn cases_v1() -> Vec<Case> {
 fn cases_v2() -> Vec<Case> {
     use Distribution::*;
     use Mode::*;
-    let c = |name, seed, scale, mode, dist, shape: &[i64], axes: Option<(&[i64], &[i64])>, offset, count| Case {
+    let c = |name,
+             seed,
+             scale,
+             mode,
+             dist,
+             shape: &[i64],
+             axes: Option<(&[i64], &[i64])>,
+             offset,
+             count| Case {
         name,
         seed,
         scale,
@@ -172,21 +180,161 @@ fn cases_v2() -> Vec<Case> {
         count,
     };
     vec![
-        c("he_normal_conv3x3", 42, 2.0, FanIn, TruncatedNormal, &[3, 3, 64, 64], None, 0, 16),
-        c("glorot_uniform_dense", 0, 1.0, FanAvg, Uniform, &[784, 10], None, 0, 16),
-        c("untruncated_fan_out_vector", 7, 1.0, FanOut, UntruncatedNormal, &[100], None, 0, 16),
-        c("truncated_odd_offset", u64::MAX, 0.5, FanAvg, TruncatedNormal, &[4096, 1000], None, 1021, 16),
+        c(
+            "he_normal_conv3x3",
+            42,
+            2.0,
+            FanIn,
+            TruncatedNormal,
+            &[3, 3, 64, 64],
+            None,
+            0,
+            16,
+        ),
+        c(
+            "glorot_uniform_dense",
+            0,
+            1.0,
+            FanAvg,
+            Uniform,
+            &[784, 10],
+            None,
+            0,
+            16,
+        ),
+        c(
+            "untruncated_fan_out_vector",
+            7,
+            1.0,
+            FanOut,
+            UntruncatedNormal,
+            &[100],
+            None,
+            0,
+            16,
+        ),
+        c(
+            "truncated_odd_offset",
+            u64::MAX,
+            0.5,
+            FanAvg,
+            TruncatedNormal,
+            &[4096, 1000],
+            None,
+            1021,
+            16,
+        ),
         c("uniform_scalar", 123, 3.0, FanIn, Uniform, &[], None, 0, 1),
-        c("untruncated_odd_range", 99, 1.5, FanAvg, UntruncatedNormal, &[2, 3, 5, 7], None, 197, 11),
-        c("torch_conv_axes", 5, 1.0, FanIn, TruncatedNormal, &[64, 32, 3, 3], Some((&[1, 2, 3], &[0, 2, 3])), 0, 12),
-        c("uniform_far", 2024, 6.0, FanOut, Uniform, &[2_000_000, 1_000_000], None, (1u64 << 40) + 5, 8),
-        c("untruncated_far_odd", 31, 1.0, FanIn, UntruncatedNormal, &[2_000_000, 1_000_000], None, (1u64 << 40) + 3, 9),
-        c("tiny_scale_subnormal_f16", 11, 1e-9, FanIn, UntruncatedNormal, &[4, 4], None, 0, 16),
-        c("subnormal_factor_f32", 13, 1e-80, FanIn, Uniform, &[8, 8], None, 0, 16),
-        c("huge_scale_wide_f32", 3, 1e78, FanIn, TruncatedNormal, &[4, 4], None, 0, 16),
-        c("truncated_vector_run", 17, 2.0, FanIn, TruncatedNormal, &[64, 64], None, 3, 61),
-        c("untruncated_vector_run", 19, 2.0, FanIn, UntruncatedNormal, &[64, 64], None, 5, 70),
-        c("uniform_vector_run", 23, 1.0, FanOut, Uniform, &[64, 64], None, 1, 67),
+        c(
+            "untruncated_odd_range",
+            99,
+            1.5,
+            FanAvg,
+            UntruncatedNormal,
+            &[2, 3, 5, 7],
+            None,
+            197,
+            11,
+        ),
+        c(
+            "torch_conv_axes",
+            5,
+            1.0,
+            FanIn,
+            TruncatedNormal,
+            &[64, 32, 3, 3],
+            Some((&[1, 2, 3], &[0, 2, 3])),
+            0,
+            12,
+        ),
+        c(
+            "uniform_far",
+            2024,
+            6.0,
+            FanOut,
+            Uniform,
+            &[2_000_000, 1_000_000],
+            None,
+            (1u64 << 40) + 5,
+            8,
+        ),
+        c(
+            "untruncated_far_odd",
+            31,
+            1.0,
+            FanIn,
+            UntruncatedNormal,
+            &[2_000_000, 1_000_000],
+            None,
+            (1u64 << 40) + 3,
+            9,
+        ),
+        c(
+            "tiny_scale_subnormal_f16",
+            11,
+            1e-9,
+            FanIn,
+            UntruncatedNormal,
+            &[4, 4],
+            None,
+            0,
+            16,
+        ),
+        c(
+            "subnormal_factor_f32",
+            13,
+            1e-80,
+            FanIn,
+            Uniform,
+            &[8, 8],
+            None,
+            0,
+            16,
+        ),
+        c(
+            "huge_scale_wide_f32",
+            3,
+            1e78,
+            FanIn,
+            TruncatedNormal,
+            &[4, 4],
+            None,
+            0,
+            16,
+        ),
+        c(
+            "truncated_vector_run",
+            17,
+            2.0,
+            FanIn,
+            TruncatedNormal,
+            &[64, 64],
+            None,
+            3,
+            61,
+        ),
+        c(
+            "untruncated_vector_run",
+            19,
+            2.0,
+            FanIn,
+            UntruncatedNormal,
+            &[64, 64],
+            None,
+            5,
+            70,
+        ),
+        c(
+            "uniform_vector_run",
+            23,
+            1.0,
+            FanOut,
+            Uniform,
+            &[64, 64],
+            None,
+            1,
+            67,
+        ),
     ]
 }
 
@@ -299,7 +447,9 @@ fn path(algorithm: Algorithm) -> PathBuf {
         Algorithm::Pcg64BlockV1 => "golden_vectors.txt",
         Algorithm::Splitmix64CtrV2 => "golden_vectors_v2.txt",
     };
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
 }
 
 fn check_file(algorithm: Algorithm) {
@@ -310,7 +460,13 @@ fn check_file(algorithm: Algorithm) {
     }
     let committed = std::fs::read_to_string(path(algorithm)).expect("golden vectors file");
     for (i, (a, b)) in committed.lines().zip(now.lines()).enumerate() {
-        assert_eq!(a, b, "{} golden vectors differ at line {}", algorithm.name(), i + 1);
+        assert_eq!(
+            a,
+            b,
+            "{} golden vectors differ at line {}",
+            algorithm.name(),
+            i + 1
+        );
     }
     assert_eq!(committed.lines().count(), now.lines().count());
 }

@@ -20,7 +20,10 @@ fn levels() -> Vec<Isa> {
         if avail.contains(&isa) {
             eprintln!("kernel {}: exercised", isa.name());
         } else {
-            eprintln!("kernel {}: SKIPPED (this CPU lacks its instruction sets)", isa.name());
+            eprintln!(
+                "kernel {}: SKIPPED (this CPU lacks its instruction sets)",
+                isa.name()
+            );
         }
     }
     avail.into_iter().filter(|&i| i != Isa::Portable).collect()
@@ -31,11 +34,8 @@ const STARTS: [u64; 7] = [0, 1, 2, 3, 31, 1 << 40, (1 << 62) + 5];
 const LENS: [usize; 10] = [0, 1, 7, 15, 16, 17, 33, 64, 100, 1031];
 const FACTORS: [f64; 3] = [1.0, 0.0123, 3.0e-39];
 
-fn bits32<T: Copy>(v: &[T]) -> Vec<u32>
-where
-    T: Into<f64>,
-{
-    v.iter().map(|&x| (x.into() as f32).to_bits()).collect()
+fn bits32(v: &[f32]) -> Vec<u32> {
+    v.iter().map(|x| x.to_bits()).collect()
 }
 
 /// Fills `len` elements into a buffer offset by `shift` elements from an
@@ -66,11 +66,13 @@ fn check32<T: Dispatch32 + Default + PartialEq + std::fmt::Debug>(isa: Isa, what
                 for start in STARTS {
                     for len in LENS {
                         for shift in [0usize, 1, 3] {
-                            let want = fill32::<T>(Isa::Portable, &s, start, len, shift, Stores::Cached);
+                            let want =
+                                fill32::<T>(Isa::Portable, &s, start, len, shift, Stores::Cached);
                             for stores in [Stores::Cached, Stores::Streaming] {
                                 let got = fill32::<T>(isa, &s, start, len, shift, stores);
                                 assert_eq!(
-                                    got, want,
+                                    got,
+                                    want,
                                     "{what} {} {d:?} seed {seed} factor {factor} start {start} len {len} shift {shift} {stores:?}",
                                     isa.name()
                                 );
@@ -118,10 +120,21 @@ fn binary64_kernels_equal_portable() {
                                 );
                                 for stores in [Stores::Cached, Stores::Streaming] {
                                     let mut got = vec![0f64; len + 8];
-                                    v2::fill64_with(isa, &s, start, &mut got[shift..shift + len], stores);
+                                    v2::fill64_with(
+                                        isa,
+                                        &s,
+                                        start,
+                                        &mut got[shift..shift + len],
+                                        stores,
+                                    );
                                     let a: Vec<u64> = got.iter().map(|x| x.to_bits()).collect();
                                     let b: Vec<u64> = want.iter().map(|x| x.to_bits()).collect();
-                                    assert_eq!(a, b, "{} {d:?} seed {seed} start {start} len {len} shift {shift} {stores:?}", isa.name());
+                                    assert_eq!(
+                                        a,
+                                        b,
+                                        "{} {d:?} seed {seed} start {start} len {len} shift {shift} {stores:?}",
+                                        isa.name()
+                                    );
                                 }
                             }
                         }
@@ -154,7 +167,10 @@ fn long_runs_equal_portable() {
             let mut got = vec![0f64; n];
             v2::fill64_with(Isa::Portable, &s, 0, &mut want, Stores::Cached);
             v2::fill64_with(isa, &s, 0, &mut got, Stores::Streaming);
-            let bad = got.iter().zip(&want).position(|(a, b)| a.to_bits() != b.to_bits());
+            let bad = got
+                .iter()
+                .zip(&want)
+                .position(|(a, b)| a.to_bits() != b.to_bits());
             assert!(
                 bad.is_none(),
                 "{} {d:?} f64: first difference at {bad:?}: {:?} vs {:?}",

@@ -1,10 +1,12 @@
 //! 64-bit correctness: range fills far beyond 2^32 and 2^40 elements of
-//! tensors far too large to allocate equal the values of their block drawn
-//! independently, straight from the block's generator; products that
-//! overflow are errors, never wrapped values.
+//! tensors far too large to allocate equal the values computed
+//! independently (v1: their block drawn straight from the block's
+//! generator; v2: each element from its definition); products that overflow
+//! are errors, never wrapped values.
 
-use variance_scaling::sampler::{BLOCK_LEN, block_rng, draw_standard};
-use variance_scaling::{Config, Distribution, ErrorKind, Initializer, Mode};
+use variance_scaling::engine::v1::{BLOCK_LEN, block_rng, draw_standard};
+use variance_scaling::engine::v2;
+use variance_scaling::{Algorithm, Config, Distribution, ErrorKind, Initializer, Mode};
 
 #[test]
 fn far_ranges_match_their_block_drawn_directly() {
@@ -14,7 +16,8 @@ fn far_ranges_match_their_block_drawn_directly() {
     for dist in Distribution::ALL {
         let init =
             Initializer::new(Config::new(2.0, Mode::FanAvg, dist, Some(seed), None).unwrap())
-                .unwrap();
+                .unwrap()
+                .with_algorithm(Algorithm::Pcg64BlockV1);
         let p = init.describe(&shape).unwrap();
         let factor = if dist == Distribution::Uniform {
             p.limit
@@ -45,6 +48,54 @@ fn far_ranges_match_their_block_drawn_directly() {
                 stream[start..start + count],
                 "{dist:?} offset {offset}"
             );
+        }
+    }
+}
+
+#[test]
+fn far_v2_ranges_match_the_element_definition() {
+    let shape = [2_000_000i64, 1_000_000];
+    let total = 2_000_000u64 * 1_000_000;
+    let seed = 0xdead_beef_u64;
+    for dist in Distribution::ALL {
+        let init =
+            Initializer::new(Config::new(2.0, Mode::FanAvg, dist, Some(seed), None).unwrap())
+                .unwrap();
+        assert_eq!(init.algorithm(), Algorithm::Splitmix64CtrV2);
+        let p = init.describe(&shape).unwrap();
+        let factor = if dist == Distribution::Uniform {
+            p.limit
+        } else {
+            p.stddev
+        };
+        let s = v2::Sampler {
+            seed,
+            distribution: dist,
+            factor,
+        };
+        let v2::Plan32::Narrow(s32) = s.plan32() else {
+            panic!("a factor of {factor} fits binary32")
+        };
+        let s64 = s.stream64();
+        for offset in [(1u64 << 32) + 7, (1u64 << 40) + 1001, total - 41] {
+            let count = 41usize.min((total - offset) as usize);
+            let mut got64 = vec![0f64; count];
+            init.fill_range(&shape, offset, &mut got64).unwrap();
+            let mut got32 = vec![0f32; count];
+            init.fill_range(&shape, offset, &mut got32).unwrap();
+            for j in 0..count {
+                let i = offset + j as u64;
+                assert_eq!(
+                    got64[j].to_bits(),
+                    s64.value(i).to_bits(),
+                    "{dist:?} f64 {i}"
+                );
+                assert_eq!(
+                    got32[j].to_bits(),
+                    s32.value(i).to_bits(),
+                    "{dist:?} f32 {i}"
+                );
+            }
         }
     }
 }

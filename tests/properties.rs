@@ -1,8 +1,11 @@
 //! Property-based tests (proptest) over random shapes, seeds, scales,
 //! modes, distributions, axes, offsets and counts:
 //!
-//! * a range fill equals the same slice of the whole fill (all 4 types);
-//! * f32 is the f64 value rounded, f16/bf16 the f32 value rounded;
+//! * for both algorithms, a range fill equals the same slice of the whole
+//!   fill (all 4 types), and a slice fill (an N-d box) equals the box's
+//!   elements of the whole fill;
+//! * v1: f32 is the f64 value rounded, f16/bf16 the f32 value rounded;
+//!   v2: f16/bf16 are the f32 value rounded (f64 is its own stream);
 //! * `Config::from_json(&c.to_json()) == c`, with the same f64 bits;
 //! * every error leaves the output untouched, and `describe`, `check` and
 //!   the fills agree on the error;
@@ -20,8 +23,9 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::select;
 use proptest::test_runner::{Config as ProptestConfig, RngAlgorithm, RngSeed};
-use variance_scaling::sampler::Element;
-use variance_scaling::{Axes, Config, Distribution, Error, ErrorKind, Initializer, Mode};
+use variance_scaling::{
+    Algorithm, Axes, Config, Distribution, Element, Error, ErrorKind, Initializer, Mode,
+};
 
 /// Largest element count of a generated shape (a few blocks of 1024).
 const MAX_ELEMENTS: i64 = 3000;
@@ -118,6 +122,24 @@ fn case() -> impl Strategy<Value = (Config, Vec<i64>)> {
                 (Config::new(scale, m, d, Some(seed), axes).unwrap(), s)
             })
     })
+}
+
+fn algorithm() -> impl Strategy<Value = Algorithm> {
+    select(Algorithm::ALL.to_vec())
+}
+
+/// A box of `shape` from raw numbers: each dimension's start and extent
+/// inside it.
+fn box_in(shape: &[i64], raw: &[(u64, u64)]) -> (Vec<i64>, Vec<i64>) {
+    shape
+        .iter()
+        .zip(raw.iter().cycle())
+        .map(|(&d, &(a, b))| {
+            let start = (a % (d as u64 + 1)) as i64;
+            let extent = (b % ((d - start) as u64 + 1)) as i64;
+            (start, extent)
+        })
+        .unzip()
 }
 
 fn count(shape: &[i64]) -> usize {
@@ -222,6 +244,57 @@ fn range_matches<T: Elem>(
     Ok(())
 }
 
+/// The box `[start, start + extent)` equals those elements of the whole
+/// fill, in row-major order of the box; both fail alike when the shape
+/// cannot be filled.
+fn box_matches<T: Elem>(
+    init: &Initializer,
+    shape: &[i64],
+    start: &[i64],
+    extent: &[i64],
+) -> Result<(), TestCaseError> {
+    let n = count(extent);
+    let mut part = vec![T::sentinel(); n];
+    let got = init.fill_slice(shape, start, extent, &mut part);
+    match whole::<T>(init, shape) {
+        Ok(all) => {
+            prop_assert!(got.is_ok(), "{}: slice fill failed: {:?}", T::NAME, got);
+            // the box's elements, by row-major multi-index
+            let mut want = Vec::with_capacity(n);
+            let mut idx = vec![0i64; shape.len()];
+            for _ in 0..n {
+                let flat = idx
+                    .iter()
+                    .zip(start)
+                    .zip(shape)
+                    .fold(0i64, |acc, ((&i, &s), &d)| acc * d + s + i);
+                want.push(all[flat as usize]);
+                for k in (0..idx.len()).rev() {
+                    idx[k] += 1;
+                    if idx[k] < extent[k] {
+                        break;
+                    }
+                    idx[k] = 0;
+                }
+            }
+            prop_assert_eq!(
+                bits(&part),
+                bits(&want),
+                "{}: box {:?}+{:?} of {:?}",
+                T::NAME,
+                start,
+                extent,
+                shape
+            );
+        }
+        Err(e) => {
+            prop_assert_eq!(got, Err(e), "{}: whole and slice disagree", T::NAME);
+            prop_assert_eq!(bits(&part), bits(&vec![T::sentinel(); n]));
+        }
+    }
+    Ok(())
+}
+
 // ---------------------------------------------------------------------------
 // fills
 
@@ -231,10 +304,11 @@ proptest! {
     #[test]
     fn range_fill_is_the_slice_of_the_whole_fill(
         (c, shape) in case(),
+        alg in algorithm(),
         a in any::<u64>(),
         b in any::<u64>(),
     ) {
-        let init = Initializer::new(c).unwrap();
+        let init = Initializer::new(c).unwrap().with_algorithm(alg);
         let (off, len) = range_in(count(&shape), a, b);
         range_matches::<f64>(&init, &shape, off, len)?;
         range_matches::<f32>(&init, &shape, off, len)?;
@@ -243,12 +317,47 @@ proptest! {
     }
 
     #[test]
-    fn narrow_types_are_the_wide_values_rounded(
+    fn slice_fill_is_the_box_of_the_whole_fill(
+        (c, shape) in case(),
+        alg in algorithm(),
+        raw in vec((any::<u64>(), any::<u64>()), 1..=5),
+    ) {
+        let init = Initializer::new(c).unwrap().with_algorithm(alg);
+        let (start, extent) = box_in(&shape, &raw);
+        box_matches::<f64>(&init, &shape, &start, &extent)?;
+        box_matches::<f32>(&init, &shape, &start, &extent)?;
+        box_matches::<f16>(&init, &shape, &start, &extent)?;
+        box_matches::<bf16>(&init, &shape, &start, &extent)?;
+    }
+
+    #[test]
+    fn v2_half_types_are_the_f32_values_rounded(
+        (c, shape) in case(),
+    ) {
+        let init = Initializer::new(c).unwrap();
+        prop_assert_eq!(init.algorithm(), Algorithm::Splitmix64CtrV2);
+        let w32 = whole::<f32>(&init, &shape);
+        let (w16, wb16) = (whole::<f16>(&init, &shape), whole::<bf16>(&init, &shape));
+        let Ok(w32) = w32 else {
+            let e = w32.unwrap_err();
+            prop_assert_eq!(w16.unwrap_err(), e.clone());
+            prop_assert_eq!(wb16.unwrap_err(), e);
+            return Ok(());
+        };
+        let (w16, wb16) = (w16.unwrap(), wb16.unwrap());
+        for (i, &f) in w32.iter().enumerate() {
+            prop_assert_eq!(w16[i].to_bits(), f16::from_f32(f).to_bits(), "f16[{}] of {}", i, f);
+            prop_assert_eq!(wb16[i].to_bits(), bf16::from_f32(f).to_bits(), "bf16[{}] of {}", i, f);
+        }
+    }
+
+    #[test]
+    fn v1_narrow_types_are_the_wide_values_rounded(
         (c, shape) in case(),
         a in any::<u64>(),
         b in any::<u64>(),
     ) {
-        let init = Initializer::new(c).unwrap();
+        let init = Initializer::new(c).unwrap().with_algorithm(Algorithm::Pcg64BlockV1);
         let wide = whole::<f64>(&init, &shape);
         let (w32, w16, wb16) = (
             whole::<f32>(&init, &shape),

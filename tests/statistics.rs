@@ -1,12 +1,52 @@
-//! Statistical tests of the values, with fixed seeds. Every tolerance is
-//! derived from the sample size: means and variances within 5 standard
-//! errors, and the Kolmogorov-Smirnov distance below the 0.1% critical
-//! value 1.95 / sqrt(N) against the exact target CDF.
+//! Statistical tests of the values, with fixed seeds, for both algorithms
+//! and all four output types. Every tolerance is derived from the sample
+//! size: means and variances within 5 standard errors, and the
+//! Kolmogorov-Smirnov distance below the 0.1% critical value 1.95 /
+//! sqrt(N) against the exact target CDF. Bounds: the truncated normal and
+//! the uniform stay within their limit rounded to the output type (strictly
+//! inside for f64).
 
-use variance_scaling::{Config, Distribution, Initializer, Mode, TRUNCATED_NORMAL_STDDEV};
+use half::{bf16, f16};
+use variance_scaling::{
+    Algorithm, Config, Distribution, Element, Initializer, Mode, TRUNCATED_NORMAL_STDDEV,
+};
 
 fn init(scale: f64, mode: Mode, dist: Distribution, seed: u64) -> Initializer {
     Initializer::new(Config::new(scale, mode, dist, Some(seed), None).unwrap()).unwrap()
+}
+
+/// An output type, read back as f64.
+trait Out: Element + Default {
+    const NAME: &'static str;
+    fn to_f64(self) -> f64;
+}
+
+impl Out for f64 {
+    const NAME: &'static str = "f64";
+    fn to_f64(self) -> f64 {
+        self
+    }
+}
+
+impl Out for f32 {
+    const NAME: &'static str = "f32";
+    fn to_f64(self) -> f64 {
+        f64::from(self)
+    }
+}
+
+impl Out for f16 {
+    const NAME: &'static str = "f16";
+    fn to_f64(self) -> f64 {
+        f64::from(self)
+    }
+}
+
+impl Out for bf16 {
+    const NAME: &'static str = "bf16";
+    fn to_f64(self) -> f64 {
+        f64::from(self)
+    }
 }
 
 fn normal_cdf(x: f64) -> f64 {
@@ -52,17 +92,39 @@ fn moments(v: &[f64]) -> Moments {
     Moments { mean, var, m4 }
 }
 
-/// Runs every check for one config on one shape.
+/// Runs every check for one config on one shape, for both algorithms and
+/// all four output types.
 fn check(scale: f64, mode: Mode, dist: Distribution, shape: &[i64], seed: u64) {
-    let init = init(scale, mode, dist, seed);
+    for alg in Algorithm::ALL {
+        check_as::<f64>(alg, scale, mode, dist, shape, seed);
+        check_as::<f32>(alg, scale, mode, dist, shape, seed);
+        check_as::<f16>(alg, scale, mode, dist, shape, seed);
+        check_as::<bf16>(alg, scale, mode, dist, shape, seed);
+    }
+}
+
+fn check_as<T: Out>(
+    alg: Algorithm,
+    scale: f64,
+    mode: Mode,
+    dist: Distribution,
+    shape: &[i64],
+    seed: u64,
+) {
+    let init = init(scale, mode, dist, seed).with_algorithm(alg);
     let p = init.describe(shape).unwrap();
     let count: i64 = shape.iter().product();
-    let mut v = vec![0f64; count as usize];
-    init.fill(shape, &mut v).unwrap();
+    let mut out = vec![T::default(); count as usize];
+    init.fill(shape, &mut out).unwrap();
+    let v: Vec<f64> = out.iter().map(|x| x.to_f64()).collect();
     let n = v.len() as f64;
     let target_var = scale / p.n;
     let m = moments(&v);
-    let what = format!("{dist:?} {mode:?} scale={scale} shape={shape:?} seed={seed}");
+    let what = format!(
+        "{} {} {dist:?} {mode:?} scale={scale} shape={shape:?} seed={seed}",
+        alg.name(),
+        T::NAME
+    );
 
     // mean 0, within 5 standard errors
     let se_mean = target_var.sqrt() / n.sqrt();
@@ -78,17 +140,34 @@ fn check(scale: f64, mode: Mode, dist: Distribution, shape: &[i64], seed: u64) {
         "{what}: variance {} vs {target_var} (se {se_var})",
         m.var
     );
-    // bounds
+    // bounds: strictly inside for f64; the limit rounded to the type for
+    // the others (rounding may reach it)
     let max = v.iter().fold(0f64, |a, x| a.max(x.abs()));
+    let wide = T::NAME == "f64";
+    let rounded_limit = T::from_f64(p.limit).to_f64();
     match dist {
         Distribution::TruncatedNormal => {
-            assert!(max < 2.0 * p.stddev, "{what}: max |x| {max}");
+            if wide {
+                assert!(max < 2.0 * p.stddev, "{what}: max |x| {max}");
+            } else {
+                assert!(
+                    max <= rounded_limit,
+                    "{what}: max |x| {max} > {rounded_limit}"
+                );
+            }
             assert_eq!(p.limit, 2.0 * p.stddev);
             assert_eq!(p.stddev, target_var.sqrt() / TRUNCATED_NORMAL_STDDEV);
         }
         Distribution::Uniform => {
-            assert!(max <= p.limit, "{what}: max |x| {max}");
-            assert!(v.iter().all(|&x| x < p.limit), "{what}: value == limit");
+            if wide {
+                assert!(max <= p.limit, "{what}: max |x| {max}");
+                assert!(v.iter().all(|&x| x < p.limit), "{what}: value == limit");
+            } else {
+                assert!(
+                    max <= rounded_limit,
+                    "{what}: max |x| {max} > {rounded_limit}"
+                );
+            }
             assert_eq!(p.limit, (3.0 * target_var).sqrt());
         }
         Distribution::UntruncatedNormal => {
@@ -147,13 +226,90 @@ fn every_distribution_and_mode_on_several_seeds() {
 #[test]
 fn ks_test_can_fail() {
     // The same check must reject values from the wrong distribution:
-    // uniform values measured against the truncated-normal CDF.
+    // uniform values measured against the truncated-normal CDF, and
+    // truncated normal values against the untruncated normal's.
     let init = init(1.0, Mode::FanIn, Distribution::Uniform, 5);
     let mut v = vec![0f64; 100_000];
     init.fill(&[100, 1000], &mut v).unwrap();
     let p = init.describe(&[100, 1000]).unwrap();
     let d = ks_distance(&v, target_cdf(Distribution::TruncatedNormal, p.limit / 2.0));
     assert!(d > 1.95 / (v.len() as f64).sqrt(), "KS did not notice: {d}");
+    let init = self::init(1.0, Mode::FanIn, Distribution::TruncatedNormal, 5);
+    init.fill(&[100, 1000], &mut v).unwrap();
+    let p = init.describe(&[100, 1000]).unwrap();
+    let d = ks_distance(&v, target_cdf(Distribution::UntruncatedNormal, p.stddev));
+    assert!(
+        d > 1.95 / (v.len() as f64).sqrt(),
+        "KS did not notice truncation: {d}"
+    );
+}
+
+/// Long v2 runs: a million values of each distribution in both classes,
+/// so that the tails of the Box-Muller radius and of the inverse CDF are
+/// visited; KS at N = 2^20 (critical value 0.0019).
+#[test]
+fn v2_long_runs_follow_their_distributions() {
+    let shape = [1024i64, 1024];
+    for dist in Distribution::ALL {
+        check_as::<f64>(
+            Algorithm::Splitmix64CtrV2,
+            1.0,
+            Mode::FanIn,
+            dist,
+            &shape,
+            99,
+        );
+        check_as::<f32>(
+            Algorithm::Splitmix64CtrV2,
+            1.0,
+            Mode::FanIn,
+            dist,
+            &shape,
+            99,
+        );
+    }
+}
+
+/// Box-Muller pairs: the two values of a pair are uncorrelated, and so are
+/// neighbouring values across pairs and elements one pair apart; likewise
+/// their squares.
+#[test]
+fn v2_neighbouring_values_are_uncorrelated() {
+    let n = 1usize << 20;
+    for dist in Distribution::ALL {
+        let init = init(1.0, Mode::FanIn, dist, 3);
+        let mut v64 = vec![0f64; n];
+        let mut v32 = vec![0f32; n];
+        init.fill(&[n as i64], &mut v64).unwrap();
+        init.fill(&[n as i64], &mut v32).unwrap();
+        let v32: Vec<f64> = v32.iter().map(|&x| f64::from(x)).collect();
+        // the squares too: the two values of a Box-Muller pair share a
+        // radius, and independence means their squares are uncorrelated
+        let sq64: Vec<f64> = v64.iter().map(|x| x * x).collect();
+        let sq32: Vec<f64> = v32.iter().map(|x| x * x).collect();
+        for (v, class) in [
+            (&v64, "f64"),
+            (&v32, "f32"),
+            (&sq64, "f64 squared"),
+            (&sq32, "f32 squared"),
+        ] {
+            let m = moments(v);
+            for lag in [1usize, 2, 3] {
+                let pairs = n - lag;
+                let c = (0..pairs)
+                    .map(|i| (v[i] - m.mean) * (v[i + lag] - m.mean))
+                    .sum::<f64>()
+                    / pairs as f64
+                    / m.var;
+                // the correlation of independent values has standard error
+                // 1 / sqrt(N)
+                assert!(
+                    c.abs() < 5.0 / (pairs as f64).sqrt(),
+                    "{dist:?} {class}: lag-{lag} correlation {c}"
+                );
+            }
+        }
+    }
 }
 
 #[test]
@@ -173,7 +329,13 @@ fn n_is_at_least_one() {
 
 #[test]
 fn thread_count_never_changes_values() {
-    let init = init(1.0, Mode::FanAvg, Distribution::TruncatedNormal, 77);
+    for alg in Algorithm::ALL {
+        thread_count_never_changes_values_of(alg);
+    }
+}
+
+fn thread_count_never_changes_values_of(alg: Algorithm) {
+    let init = init(1.0, Mode::FanAvg, Distribution::TruncatedNormal, 77).with_algorithm(alg);
     let shape = [1024i64, 700];
     let mut reference = vec![0f32; 1024 * 700];
     variance_scaling::parallel::set_max_threads(1);

@@ -908,7 +908,6 @@ pub extern "C" fn vs_algorithm() -> *const c_char {
     Algorithm::DEFAULT.cname().as_ptr()
 }
 
-
 /// Creates a new handle equal to `init` (config, seed, fan axes) but for the
 /// sampling algorithm `algorithm` (a `vs_algorithm_id` value). `init` is not
 /// changed and stays valid; both handles are immutable and may be shared
@@ -1156,7 +1155,15 @@ pub unsafe extern "C" fn vs_fill_slice_f16(
     ffi_boundary!(c"vs_fill_slice_f16", {
         // SAFETY: half::f16 is repr(transparent) over u16; forwarded contract.
         unsafe {
-            fill_slice_any(init, shape, ndim, start, extent, out.cast::<half::f16>(), out_len)
+            fill_slice_any(
+                init,
+                shape,
+                ndim,
+                start,
+                extent,
+                out.cast::<half::f16>(),
+                out_len,
+            )
         }
     })
 }
@@ -1178,7 +1185,15 @@ pub unsafe extern "C" fn vs_fill_slice_bf16(
     ffi_boundary!(c"vs_fill_slice_bf16", {
         // SAFETY: half::bf16 is repr(transparent) over u16; forwarded contract.
         unsafe {
-            fill_slice_any(init, shape, ndim, start, extent, out.cast::<half::bf16>(), out_len)
+            fill_slice_any(
+                init,
+                shape,
+                ndim,
+                start,
+                extent,
+                out.cast::<half::bf16>(),
+                out_len,
+            )
         }
     })
 }

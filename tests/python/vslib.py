@@ -63,13 +63,36 @@ class Lib:
         d.vs_algorithm.restype = ctypes.c_char_p
         d.vs_last_error_message.argtypes = []
         d.vs_last_error_message.restype = ctypes.c_char_p
+        d.vs_with_algorithm.argtypes = [ctypes.c_void_p, ctypes.c_uint32, ctypes.POINTER(ctypes.c_void_p)]
+        d.vs_with_algorithm.restype = ctypes.c_int32
+        d.vs_get_algorithm.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_uint32)]
+        d.vs_get_algorithm.restype = ctypes.c_int32
+        d.vs_algorithm_name.argtypes = [ctypes.c_uint32]
+        d.vs_algorithm_name.restype = ctypes.c_char_p
+        d.vs_isa.argtypes = []
+        d.vs_isa.restype = ctypes.c_char_p
+        for name, ctype in (("f64", ctypes.c_double), ("f32", ctypes.c_float),
+                            ("f16", ctypes.c_uint16), ("bf16", ctypes.c_uint16)):
+            f = getattr(d, "vs_fill_slice_" + name)
+            f.argtypes = [ctypes.c_void_p, c_i64p, ctypes.c_size_t, c_i64p, c_i64p,
+                          ctypes.POINTER(ctype), ctypes.c_size_t]
+            f.restype = ctypes.c_int32
 
     def check(self, status: int, what: str):
         if status != VS_OK:
             raise VsError(f"{what}: status {status}: {self.dll.vs_last_error_message().decode()}")
 
     def algorithm(self) -> str:
+        """vs_algorithm(): the name of the default algorithm."""
         return self.dll.vs_algorithm().decode()
+
+    def algorithm_name(self, number: int) -> str | None:
+        """vs_algorithm_name(number), None for NULL."""
+        name = self.dll.vs_algorithm_name(number)
+        return None if name is None else name.decode()
+
+    def isa(self) -> str:
+        return self.dll.vs_isa().decode()
 
     def compute_fans(self, shape) -> tuple[int, int]:
         arr = (ctypes.c_int64 * max(1, len(shape)))(*shape)
@@ -78,17 +101,26 @@ class Lib:
                    "vs_compute_fans")
         return fi.value, fo.value
 
-    def initializer(self, scale, mode, dist, seed, axes=None) -> "Initializer":
-        return Initializer(self, scale, mode, dist, seed, axes)
+    def initializer(self, scale, mode, dist, seed, axes=None, algorithm=None) -> "Initializer":
+        """A handle (vs_create / vs_create_with_axes); with `algorithm` (1 or 2)
+        it is derived with vs_with_algorithm and the default handle released."""
+        init = Initializer(self, scale, mode, dist, seed, axes)
+        if algorithm is None:
+            return init
+        with init:
+            return init.with_algorithm(algorithm)
 
 
 _CTYPES = {"f64": ctypes.c_double, "f32": ctypes.c_float, "f16": ctypes.c_uint16, "bf16": ctypes.c_uint16}
 
 
 class Initializer:
-    def __init__(self, lib: Lib, scale, mode, dist, seed, axes=None):
+    def __init__(self, lib: Lib, scale, mode, dist, seed, axes=None, *, handle=None):
         self.lib = lib
         self.handle = ctypes.c_void_p()
+        if handle is not None:  # adopt a handle made by vs_with_algorithm
+            self.handle = handle
+            return
         seed_p = ctypes.byref(ctypes.c_uint64(seed)) if seed is not None else None
         if axes is None:
             st = lib.dll.vs_create(scale, mode, dist, seed_p, ctypes.byref(self.handle))
@@ -107,6 +139,18 @@ class Initializer:
 
     def __enter__(self):
         return self
+
+    def with_algorithm(self, algorithm: int) -> "Initializer":
+        """vs_with_algorithm: a new handle (the caller closes it); self is unchanged."""
+        out = ctypes.c_void_p()
+        self.lib.check(self.lib.dll.vs_with_algorithm(self.handle, algorithm, ctypes.byref(out)),
+                       "vs_with_algorithm")
+        return Initializer(self.lib, None, None, None, None, handle=out)
+
+    def get_algorithm(self) -> int:
+        alg = ctypes.c_uint32()
+        self.lib.check(self.lib.dll.vs_get_algorithm(self.handle, ctypes.byref(alg)), "vs_get_algorithm")
+        return alg.value
 
     def __exit__(self, *exc):
         self.close()
@@ -132,3 +176,19 @@ class Initializer:
             self.handle, shape_arr, len(shape), offset, ctypes.cast(buf, ctypes.POINTER(ctype)), count),
             "vs_fill_range_" + kind)
         return list(buf)
+
+    def fill_slice(self, kind: str, shape, start, extent):
+        """vs_fill_slice_*: the row-major box [start, start + extent) of `shape`."""
+        ndim = len(shape)
+        shape_arr = (ctypes.c_int64 * max(1, ndim))(*shape)
+        start_arr = (ctypes.c_int64 * max(1, ndim))(*start)
+        extent_arr = (ctypes.c_int64 * max(1, ndim))(*extent)
+        n = 1
+        for e in extent:
+            n *= e
+        ctype = _CTYPES[kind]
+        buf = (ctype * max(1, n))()
+        self.lib.check(getattr(self.lib.dll, "vs_fill_slice_" + kind)(
+            self.handle, shape_arr, ndim, start_arr, extent_arr, ctypes.cast(buf, ctypes.POINTER(ctype)), n),
+            "vs_fill_slice_" + kind)
+        return list(buf)[:n]

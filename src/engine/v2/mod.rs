@@ -89,9 +89,7 @@ pub const SQRT_HALF_BITS64: u64 = 0x3fe6_a09e_667f_3bcd;
 /// `y = fma(f * f, R(f), f)`, result `-fma(k, LN2_32, y)`.
 #[inline(always)]
 pub fn neg_ln32(t: f32) -> f32 {
-    let ix = t
-        .to_bits()
-        .wrapping_add(0x3f80_0000 - SQRT_HALF_BITS32);
+    let ix = t.to_bits().wrapping_add(0x3f80_0000 - SQRT_HALF_BITS32);
     let k = (ix >> 23) as i32 - 127;
     let m = f32::from_bits((ix & 0x007f_ffff) + SQRT_HALF_BITS32);
     let f = m - 1.0;
@@ -460,10 +458,16 @@ mod tests {
             let t = i as f64 / 10_000.0;
             let got = neg_ln64(t);
             let want = -t.ln();
-            assert!((got - want).abs() <= 4e-16 * want.max(1.0), "{t}: {got} vs {want}");
+            assert!(
+                (got - want).abs() <= 4e-16 * want.max(1.0),
+                "{t}: {got} vs {want}"
+            );
             let got32 = neg_ln32(t as f32) as f64;
             let want32 = -(t as f32 as f64).ln();
-            assert!((got32 - want32).abs() <= 3e-7 * want32.max(1.0), "{t}: {got32} vs {want32}");
+            assert!(
+                (got32 - want32).abs() <= 3e-7 * want32.max(1.0),
+                "{t}: {got32} vs {want32}"
+            );
         }
         assert_eq!(neg_ln32(1.0), 0.0);
         assert_eq!(neg_ln64(1.0), 0.0);
@@ -512,9 +516,14 @@ mod tests {
                 let (c, s) = circle32(b);
                 let r = f64::from(c).hypot(f64::from(s));
                 assert!((r - 1.0).abs() < 2e-7, "{b:x}: {c} {s}");
-                let theta = f64::from(s).atan2(f64::from(c)).rem_euclid(std::f64::consts::TAU);
+                let theta = f64::from(s)
+                    .atan2(f64::from(c))
+                    .rem_euclid(std::f64::consts::TAU);
                 let lo = f64::from(o) * std::f64::consts::FRAC_PI_4;
-                assert!(theta >= lo - 1e-6 && theta <= lo + std::f64::consts::FRAC_PI_4 + 1e-6, "{b:x}: {theta}");
+                assert!(
+                    theta >= lo - 1e-6 && theta <= lo + std::f64::consts::FRAC_PI_4 + 1e-6,
+                    "{b:x}: {theta}"
+                );
                 let b64 = (u64::from(o) << 61) | u64::from(frac) << 29;
                 let (c, s) = circle64(b64);
                 assert!((c.hypot(s) - 1.0).abs() < 4e-16, "{b64:x}");
@@ -528,9 +537,15 @@ mod tests {
         // r = sqrt(2 * 32 ln 2) = 6.6604; a = 0 in binary64 gives v =
         // 2^-53, r = sqrt(106 ln 2) = 8.5718
         let (c, s) = normal_pair32(0);
-        assert!((f64::from(c).hypot(f64::from(s)) - 6.660_437).abs() < 2e-5, "{c} {s}");
+        assert!(
+            (f64::from(c).hypot(f64::from(s)) - 6.660_437).abs() < 2e-5,
+            "{c} {s}"
+        );
         let (c, s) = normal_pair64(0, 0);
-        assert!((c.hypot(s) - (106.0 * std::f64::consts::LN_2).sqrt()).abs() < 1e-14, "{c} {s}");
+        assert!(
+            (c.hypot(s) - (106.0 * std::f64::consts::LN_2).sqrt()).abs() < 1e-14,
+            "{c} {s}"
+        );
         // v = 1 gives the centre
         assert_eq!(normal_pair32(u64::from(u32::MAX)), (0.0, 0.0));
     }

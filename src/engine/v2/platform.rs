@@ -87,7 +87,11 @@ pub fn available() -> Vec<Isa> {
 /// The cap from `VS_MAX_ISA`, if set to a known name.
 pub fn cap() -> Option<Isa> {
     static CAP: OnceLock<Option<Isa>> = OnceLock::new();
-    *CAP.get_or_init(|| std::env::var("VS_MAX_ISA").ok().and_then(|v| Isa::parse(&v)))
+    *CAP.get_or_init(|| {
+        std::env::var("VS_MAX_ISA")
+            .ok()
+            .and_then(|v| Isa::parse(&v))
+    })
 }
 
 /// The kernel fills use: the widest level the CPU runs, capped by
@@ -107,6 +111,33 @@ pub enum Stores {
     Cached,
     /// Non-temporal stores where the kernel has them.
     Streaming,
+}
+
+/// Where a vector loop over `n` elements of `size` bytes at `ptr` may
+/// start, for elements whose index must be a multiple of `parity` (2 for
+/// the binary32 class, whose words cover pairs; 1 otherwise): the first
+/// such position, and, with streaming stores, the first one that is also
+/// `align`-byte aligned, when one exists within the first vector's reach.
+/// Returns `(head, streaming)`.
+pub fn loop_start(
+    ptr: usize,
+    start: u64,
+    n: usize,
+    size: usize,
+    parity: u64,
+    align: usize,
+    stores: Stores,
+) -> (usize, bool) {
+    let first = ((parity - start % parity) % parity) as usize;
+    if stores == Stores::Streaming && ptr.is_multiple_of(size) {
+        let per = align / size;
+        for h in (first..first + per * parity as usize).step_by(parity as usize) {
+            if (ptr + h * size).is_multiple_of(align) {
+                return (h.min(n), h < n);
+            }
+        }
+    }
+    (first.min(n), false)
 }
 
 /// A binary32-class output type the kernels can write.

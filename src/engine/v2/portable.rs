@@ -17,7 +17,9 @@ pub fn fill32<T: Out32>(s: &Stream32, start: u64, out: &mut [T]) {
 /// Writes binary32-class elements when the factor overflows binary32:
 /// `(f64(z) * factor)` rounded to binary32, then to `T`.
 pub fn fill_wide<T: Out32>(s: &Stream32, factor: f64, start: u64, out: &mut [T]) {
-    fill32_with(s, start, out, |z| T::from_f32((f64::from(z) * factor) as f32));
+    fill32_with(s, start, out, |z| {
+        T::from_f32((f64::from(z) * factor) as f32)
+    });
 }
 
 /// The loop of [`fill32`]: one word per pair of elements.
@@ -33,7 +35,9 @@ fn fill32_with<T: Out32>(s: &Stream32, start: u64, out: &mut [T], finish: impl F
         i += 1;
     }
     // state of word k = i / 2 is key + (k + 1) * GAMMA
-    let mut state = s.key.wrapping_add((i >> 1).wrapping_add(1).wrapping_mul(GAMMA));
+    let mut state = s
+        .key
+        .wrapping_add((i >> 1).wrapping_add(1).wrapping_mul(GAMMA));
     let mut pairs = rest.chunks_exact_mut(2);
     for pair in &mut pairs {
         let w = mix64(state);
@@ -80,7 +84,9 @@ pub fn fill64(s: &Stream64, start: u64, out: &mut [f64]) {
         }
         return;
     }
-    let mut state = s.key.wrapping_add(start.wrapping_add(1).wrapping_mul(GAMMA));
+    let mut state = s
+        .key
+        .wrapping_add(start.wrapping_add(1).wrapping_mul(GAMMA));
     for o in out {
         let w = mix64(state);
         *o = match d {
