@@ -3,7 +3,12 @@ docs/algorithm.md only) against the golden vectors and against the library.
 
 If these pass, docs/algorithm.md is sufficient to reproduce the library's
 `pcg64-block-v1` stream bit for bit, including the rare ziggurat paths
-(wedge test with exp, tail with ln) and block boundaries."""
+(wedge test with exp, tail with ln) and block boundaries.
+
+`pcg64-block-v1` is algorithm number 1 and no longer the default (new handles
+use `splitmix64-ctr-v2`, tested by test_reference_v2.py): every handle here is
+derived with `vs_with_algorithm(h, 1)` (`lib.initializer(..., algorithm=1)`)
+and checked to report algorithm 1."""
 
 from __future__ import annotations
 
@@ -235,14 +240,31 @@ def _library_bits(init, shape, offset, count) -> dict[str, list[int]]:
 
 def _check_against_library(lib, seed, scale, mode, dist, shape, axes, offset, count):
     ref = reference_bits(R.fill_range(seed, scale, mode, dist, shape, axes, offset, count))
-    with lib.initializer(scale, mode, dist, seed, axes) as init:
+    with lib.initializer(scale, mode, dist, seed, axes, algorithm=1) as init:
+        assert init.get_algorithm() == 1
         got = _library_bits(init, shape, offset, count)
     for kind, width in (("f64", 16), ("f32", 8), ("f16", 4), ("bf16", 4)):
         _compare(got[kind], ref[kind], f"seed {seed} dist {dist} {kind}", offset, width)
 
 
 def test_library_algorithm_name(lib):
-    assert lib.algorithm() == "pcg64-block-v1"
+    """v1's name is vs_algorithm_name(1); vs_algorithm() names the default, v2."""
+    assert lib.algorithm_name(1) == "pcg64-block-v1"
+    assert lib.algorithm() == "splitmix64-ctr-v2" != lib.algorithm_name(1)
+
+
+def test_v1_must_be_selected(lib):
+    """A default handle is not v1 (so a test that forgot algorithm=1 would
+    fail the comparisons); the derived one is, with the golden bits."""
+    case = GOLDEN_CASES[0]
+    with lib.initializer(case["scale"], case["mode"], case["dist"], case["seed"], case["axes"]) as init:
+        assert init.get_algorithm() == 2
+        default = init.fill_range("f64", case["shape"], case["offset"], case["count"])
+        with init.with_algorithm(1) as v1:
+            assert v1.get_algorithm() == 1
+            got = v1.fill_range("f64", case["shape"], case["offset"], case["count"])
+    assert [R.f64_bits(v) for v in got] == case["f64"]
+    assert [R.f64_bits(v) for v in default] != case["f64"]
 
 
 @pytest.mark.parametrize("shape", [[], [7], [0], [784, 10], [3, 3, 64, 64], [2, 3, 5, 7], [1, 1, 1, 5, 9],
@@ -314,6 +336,6 @@ def test_far_offsets_against_library(lib):
 def test_out_of_range_axes_are_errors(lib, axes, shape):
     with pytest.raises(ValueError):
         R.fill_range(5, 1.0, R.FAN_IN, R.UNIFORM, shape, axes, 0, 1)
-    with lib.initializer(1.0, R.FAN_IN, R.UNIFORM, 5, axes) as init:
+    with lib.initializer(1.0, R.FAN_IN, R.UNIFORM, 5, axes, algorithm=1) as init:
         with pytest.raises(vslib.VsError, match="status 6"):
             init.fill_range("f64", shape, 0, 1)

@@ -340,6 +340,32 @@ def test_wide_rule_when_f32_factor_overflows(lib, dist):
     check_against_library(lib, 82, scale, R2.FAN_IN, R2.UNTRUNCATED_NORMAL, [1, 1000], None, 0, 1000)
 
 
+def test_value_ranges_of_section_7(lib):
+    """§7: uniform values in [-F, F), truncated normals strictly inside
+    (-2F, 2F) (binary32; binary64 with the factor). True for a normal F; for a
+    subnormal F the binary32 product z * F rounds on the coarse subnormal grid
+    and does reach F and 2F (the page does not say so; the library agrees with
+    the reference there too)."""
+    for dist, bound in ((R2.UNIFORM, 1.0), (R2.TRUNCATED_NORMAL, 2.0)):
+        ref = check_against_library(lib, 8, 1.0, R2.FAN_IN, dist, [1, 4096], None, 0, 2000, ("f64", "f32"))
+        fac = R1.factor(1.0, R2.FAN_IN, dist, [1, 4096])
+        F = R2.to_f32(fac)
+        v32 = [R2.f32_from_bits(b) for b in ref["f32"]]
+        v64 = [R2.f64_from_bits(b) for b in ref["f64"]]
+        if dist == R2.UNIFORM:
+            assert all(-F <= v < F for v in v32) and all(-fac <= v < fac for v in v64)
+        else:
+            assert all(-2 * F < v < 2 * F for v in v32) and all(-2 * fac < v < 2 * fac for v in v64)
+    q = 2.0 ** -149  # the smallest binary32 subnormal
+    axes = ([], [])
+    for dist, scale, F, limit in ((R2.UNIFORM, (3 * q) ** 2 / 3, 3 * q, 3 * q),
+                                  (R2.TRUNCATED_NORMAL, (2 * q * R2.TRUNCATED_STDDEV) ** 2, 2 * q, 4 * q)):
+        assert R2.to_f32(R1.factor(scale, R2.FAN_IN, dist, [4096], axes)) == F
+        ref = check_against_library(lib, 3, scale, R2.FAN_IN, dist, [4096], axes, 0, 4096, ("f32",))
+        top = max(abs(R2.f32_from_bits(b)) for b in ref["f32"])
+        assert top == limit  # |value| reaches F (uniform) or 2F (truncated)
+
+
 def test_box_muller_radius_zero(lib):
     """§5.3 with v = 1 (a >> 1 >= 2^31 - 64, one pair in 2^25): -k is -0.0 in
     neg_ln32, so w = -0, the radius sqrt(-0) = -0 and both values are zeros

@@ -7,24 +7,30 @@ exact input the algorithm forms (the rounded binary32/binary64 `x`, `v`,
 Errors are in ulps of the exact result in the output format (binary32 ulp
 2^(e-23), binary64 ulp 2^(e-52) for a result in [2^e, 2^(e+1))).
 
-Inputs: 3000 per pipeline (1000 for the binary64 ones): the 500 smallest
-and the 500 largest grid points (the ends of the ranges: x near 0 and near
-erf(sqrt 2), v = 2^-32 and v near 1, angles at every octant boundary) and
-random ones in between.
+Inputs: 4000 per binary32 pipeline and 3000 per binary64 one (twice as
+many values for the circles: cos and sin): the 500 smallest and the 500
+largest grid points (the ends of the ranges: x near 0 and near erf(sqrt 2),
+v = 2^-32 and v near 1, and for the circles the 40 first and last angles of
+every octant, i.e. every octant boundary), the rest random.
 
-Measured maxima (Python 3.11, mpmath 1.3; recorded when this file was
-written; the test prints them again with -s):
+Measured maxima (the tests print them with -s), and the tolerances asserted:
 
-| pipeline                                         | max error   | tolerance |
-|--------------------------------------------------|-------------|-----------|
-| binary32 -ln(t) (neg_ln32, t = fma(-x, x, 1))    | 0.74 ulp    | 2 ulp     |
-| binary32 truncated normal vs sqrt(2) erfinv(x)   | 1.53 ulp    | 3 ulp     |
-| binary32 Box-Muller radius vs sqrt(-2 ln v)      | 1.04 ulp    | 2 ulp     |
-| binary32 circle (cos, sin) vs the exact angle    | 1.01 ulp    | 2 ulp     |
-| binary64 -ln(t) (neg_ln64)                       | 0.52 ulp    | 1 ulp     |
-| binary64 truncated normal vs sqrt(2) erfinv(x)   | 1.13 ulp    | 2 ulp     |
-| binary64 Box-Muller radius vs sqrt(-2 ln v)      | 0.64 ulp    | 1.5 ulp   |
-| binary64 circle (cos, sin) vs the exact angle    | 0.82 ulp    | 1.5 ulp   |
+| pipeline                                        | this file       | larger run | tolerance |
+|-------------------------------------------------|-----------------|------------|-----------|
+| binary32 -ln(t), t = fma(-x, x, 1) of §5.2      | 1.23 ulp        | 1.23 ulp   | 4 ulp     |
+| binary32 truncated normal vs sqrt(2) erfinv(x)  | 2.10 ulp        | 2.48 ulp   | 6 ulp     |
+| binary32 Box-Muller radius vs sqrt(-2 ln v)     | 1.11 ulp        | 1.13 ulp   | 3 ulp     |
+| binary32 circle (cos, sin) vs the exact angle   | 1.54 ulp        | 1.62 ulp   | 3 ulp     |
+| binary64 -ln(t), t = fma(-x, x, 1) of §6.2      | 0.95 ulp        | 1.11 ulp   | 4 ulp     |
+| binary64 truncated normal vs sqrt(2) erfinv(x)  | 1.54 ulp        | 1.73 ulp   | 5 ulp     |
+| binary64 Box-Muller radius vs sqrt(-2 ln v)     | 0.95 ulp        | 1.12 ulp   | 3 ulp     |
+| binary64 circle (cos, sin) vs the exact angle   | 1.35 ulp        | 1.46 ulp   | 3 ulp     |
+
+("larger run": the largest of two runs by hand of the same code with more
+inputs, 15000 to 20000 for the binary32 pipelines and 12000 to 15000 for
+the binary64 ones, the circles twice as many values.) In every sample, the
+binary32 values were within 2.5 ulp of the exact function of their input,
+and the binary64 ones within 2 ulp.
 
 The fitted errors printed in docs/algorithm-v2.md §8 are reproduced too
 (`test_fitted_errors_are_the_pages`): each polynomial, evaluated exactly
@@ -32,34 +38,43 @@ with its binary coefficients, against the function it approximates on its
 interval (LOG32_R: (log1p(f) - f) / f^2; T32/T64: G(w) = sqrt(2) erfinv(x)
 / x with x = sqrt(1 - e^-w); SIN: sin(pi/4 sqrt u) / sqrt u; COS:
 cos(pi/4 sqrt u); LOG64_Q: Q(z) = R / z with R the remainder of FreeBSD's
-log, R = (2 atanh(s) - f + f^2/2) / s - f^2/2, f = 2s / (1 - s), s = sqrt z):
-measured 3.28e-7, 6.49e-8, 3.54e-8, 9.47e-9, 4.66e-16, 2.32e-17, 3.9e-17,
-2.12e-17, as printed.
+log, R = (2 atanh(s) - f + f^2/2) / s - f^2/2, f = 2s / (1 - s), s = sqrt z)
+gives 3.28e-7, 6.49e-8, 3.54e-8, 9.47e-9, 4.66e-16, 2.32e-17, 3.9e-17 and
+2.12e-17, the page's figures.
 
-Why these tolerances. A pipeline's error is (a) the polynomial's relative
-fit error, (b) the rounding of each Horner step (with fma, about half an
-ulp of the running value each, damped by the small argument), (c) the
-error of the logarithm feeding it, times the sensitivity of the result to
-w, and (d) the final rounding (0.5 ulp). In ulps of the result, a relative
-error e is between e / 2^-24 and e / 2^-23 ulps (binary32) or e / 2^-53 and
-e / 2^-52 (binary64).
+Why these tolerances: each is an a-priori worst-case bound, the sum of the
+error sources of the pipeline in units of u, the unit roundoff (2^-24 for
+binary32, 2^-53 for binary64); a relative error of k u is at most k ulps.
 
-- binary32 truncated normal: (a) 6.5e-8 relative is up to 1.1 ulp; (c) the
-  logarithm's 0.75 ulp of w moves G(w) by w G'(w)/G(w) <= 0.35 of that
-  (relative), about 0.3 ulp; (b)+(d) about 1 ulp: bound 3 ulp. binary64:
-  (a) 2.3e-17 is 0.2 ulp, the rest as above: bound 2 ulp.
-- Box-Muller radius: sqrt halves the relative error of w + w (log: <= 1
-  ulp with the final fma), plus the sqrt's own 0.5 ulp: < 1.5 ulp, 2 ulp
-  for binary32 (whose log is an 8-term polynomial of fit error 0.3 ulp).
-- circle: one polynomial of fit error 0.6 ulp (SIN32) / 0.16 ulp (COS32),
-  the multiplication by g and the rounding of g^2 (0.5 ulp of zz, damped by
-  the small higher coefficients): < 2 ulp binary32, < 1.5 ulp binary64.
-- the logarithms: 2 ulp / 1 ulp (the final fma rounds once; the rest is
-  the fit error (0.5 ulp binary32), and FreeBSD's scheme for binary64,
-  documented below 1 ulp).
+- -ln(t) (§4). binary32: y = fma(f^2, R(f), f) = log(1 + f); the f^2 R part
+  is at most 0.2 of |y|, and carries R's fit error (3.3e-7 = 5.5 u), the
+  Horner and f^2 roundings (2.5 u), so 1.6 u of y, plus y's rounding (u):
+  2.6 u. For k = 0 the final fma is exact (w = -y); otherwise |y| <= w and
+  it adds u (and LN2_32's 0.05 u): 3.7 u -> 4 ulp. binary64: the correction
+  c = hfsq - s (hfsq + R) is at most 0.2 of |y| with about 3 u relative
+  error, f - c rounds once (1.6 u), then lo and the final fma add u each:
+  3.6 u -> 4 ulp (FreeBSD's scheme, which this is with two fmas, is
+  documented below 1 ulp; we assert only the bound).
+- truncated normal (§5.2, §6.2), z = x G(w): G's fit error (6.5e-8 = 1.1 u;
+  2.3e-17 = 0.2 u), Horner (the last fma u, the rest damped by
+  |c1 (w - C)| / c0 <= 0.26: 1.4 u), w's error (3.7 u relative) times G's
+  elasticity w G'(w) / G(w) <= 0.41 on [0, 2.42] (1.5 u), the roundings of
+  w - C and of t = fma(-x, x, 1) (0.27 u each: an absolute error u in w
+  moves G by at most 0.27 u relative), and z = x * p (u): 5.5 u -> 6 ulp
+  (binary32), 4.6 u -> 5 ulp (binary64).
+- Box-Muller radius (§5.3, §6.3), sqrt(w + w) at the exact v: w + w is
+  exact, the sqrt halves w's 3.7 u and rounds once: 2.9 u -> 3 ulp.
+- circle (§5.3): g is exact; sin: the fit (0.6 u binary32, 0.35 u
+  binary64), zz = g * g rounded (u, times the elasticity 0.11 of the sine
+  polynomial in zz), Horner (1.15 u), g * S (u): 2.9 u; cos: the fit (0.16
+  u, 0.19 u), zz (u times elasticity 0.4), Horner (1.4 u): 2 u. The
+  octant's swap and sign changes are exact: 3 ulp.
 
-The binary32 truncated normal's bound also matters for §5.2's claim that
-every value is below 2: its largest value is 2 - 6 ulp.
+(The elasticities and shares are computed with mpmath on the polynomials'
+intervals.) A wrong coefficient or step shows up here as thousands of ulps;
+a missing fma or another order of operations changes only last bits, which
+test_reference_v2.py catches: these bounds check the design, the
+bit-exactness tests the implementation.
 """
 
 from __future__ import annotations
@@ -73,8 +88,8 @@ mp = pytest.importorskip("mpmath")
 import reference_v2 as R2  # noqa: E402
 
 mp.mp.dps = 40
-N32 = 3000
-N64 = 1000
+N32 = 4000
+N64 = 3000
 MEASURED: dict[str, float] = {}
 
 
@@ -122,8 +137,8 @@ def test_truncated32_vs_erfinv():
         z = R2.trunc32(m)
         errs.append(_ulps(z, SQRT2 * mp.erfinv(mp.mpf(x)), 24))
         assert 0 < z < 2
-    _record("neg_ln32", log_errs, 2.0)
-    _record("truncated32", errs, 3.0)
+    _record("neg_ln32", log_errs, 4.0)
+    _record("truncated32", errs, 6.0)
 
 
 def test_truncated64_vs_erfinv():
@@ -135,8 +150,8 @@ def test_truncated64_vs_erfinv():
         z = R2.trunc64(m)
         errs.append(_ulps(z, SQRT2 * mp.erfinv(mp.mpf(x)), 53))
         assert 0 < z < 2
-    _record("neg_ln64", log_errs, 1.0)
-    _record("truncated64", errs, 2.0)
+    _record("neg_ln64", log_errs, 4.0)
+    _record("truncated64", errs, 5.0)
 
 
 def test_box_muller32_radius():
@@ -146,7 +161,7 @@ def test_box_muller32_radius():
         v = R2.bm32_v(a)
         assert 0 < v <= 1
         errs.append(_ulps(R2.bm32_radius(a), mp.sqrt(-2 * mp.log(mp.mpf(v))), 24))
-    _record("radius32", errs, 2.0)
+    _record("radius32", errs, 3.0)
 
 
 def test_box_muller64_radius():
@@ -154,7 +169,7 @@ def test_box_muller64_radius():
     for m in _grid(52, N64, 4):
         v = R2.odd53(m)
         errs.append(_ulps(R2.bm64_radius(m), mp.sqrt(-2 * mp.log(mp.mpf(v))), 53))
-    _record("radius64", errs, 1.5)
+    _record("radius64", errs, 3.0)
 
 
 def _circle_inputs(frac_bits: int, octant_shift: int, n: int, seed: int) -> list[int]:
@@ -184,14 +199,14 @@ def test_circle32():
     errs = []
     for b in _circle_inputs(23, 29, N32, 5):
         errs += _circle_errors(R2.circle32, b, 23, 29, 24)
-    _record("circle32", errs, 2.0)
+    _record("circle32", errs, 3.0)
 
 
 def test_circle64():
     errs = []
     for b in _circle_inputs(52, 61, N64, 6):
         errs += _circle_errors(R2.circle64, b, 52, 61, 53)
-    _record("circle64", errs, 1.5)
+    _record("circle64", errs, 3.0)
 
 
 # -------------------------------------------- the page's constants and fits
