@@ -1,8 +1,9 @@
 /*
  * test_api.c: the header's constants and enums, version and algorithm
- * strings, status texts, vs_destroy(NULL), vs_set_max_threads, the default
- * fan rule (vs_compute_fans, against Keras's compute_fans) and the
- * parameters vs_describe reports.
+ * strings, status texts, vs_destroy(NULL), vs_set_max_threads, the
+ * algorithms (vs_with_algorithm, vs_get_algorithm, vs_algorithm_name), the
+ * kernel name (vs_isa, VS_MAX_ISA), the default fan rule (vs_compute_fans,
+ * against Keras's compute_fans) and the parameters vs_describe reports.
  */
 #include <math.h>
 #include <stdio.h>
@@ -32,6 +33,11 @@ static void test_constants(void) {
   CHECK(VS_ERR_BUFFER_SIZE == 7);
   CHECK(VS_ERR_INVALID_CONFIG == 8);
   CHECK(VS_ERR_INTERNAL == 9);
+  CHECK(VS_ERR_INVALID_ALGORITHM == 10);
+  CHECK(VS_ALGORITHM_PCG64_BLOCK_V1 == 1);
+  CHECK(VS_ALGORITHM_SPLITMIX64_CTR_V2 == 2);
+  CHECK(VS_ALGORITHM_DEFAULT == VS_ALGORITHM_SPLITMIX64_CTR_V2);
+  CHECK(sizeof(vs_algorithm_id) == 4);
   CHECK(VS_MODE_FAN_IN == 0);
   CHECK(VS_MODE_FAN_OUT == 1);
   CHECK(VS_MODE_FAN_AVG == 2);
@@ -55,14 +61,93 @@ static void test_version(void) {
   /* Cargo.toml's version, passed by CMake */
   CHECK_STR_EQ(vs_version(), VS_TEST_CARGO_VERSION);
   CHECK(VS_ABI_MAJOR == VS_TEST_ABI_MAJOR);
+  /* the default algorithm since 0.2, and both names */
   CHECK(vs_algorithm() != NULL);
-  CHECK_STR_EQ(vs_algorithm(), "pcg64-block-v1");
+  CHECK_STR_EQ(vs_algorithm(), "splitmix64-ctr-v2");
+  CHECK_STR_EQ(vs_algorithm_name(VS_ALGORITHM_PCG64_BLOCK_V1), "pcg64-block-v1");
+  CHECK_STR_EQ(vs_algorithm_name(VS_ALGORITHM_SPLITMIX64_CTR_V2), "splitmix64-ctr-v2");
+  CHECK(vs_algorithm_name(VS_ALGORITHM_DEFAULT) == vs_algorithm());
+  CHECK(vs_algorithm_name(0) == NULL);
+  CHECK(vs_algorithm_name(3) == NULL);
+  CHECK(vs_algorithm_name(UINT32_MAX) == NULL);
   /* static strings: the same pointer every time */
   CHECK(vs_version() == vs_version());
+  CHECK(vs_algorithm_name(1) == vs_algorithm_name(1));
+}
+
+/* A handle per algorithm: the same config and seed, another stream; the
+ * original is unchanged and both stay usable, also after the other is
+ * destroyed. */
+static void test_algorithms(void) {
+  const uint64_t seed = 42;
+  const int64_t shape[2] = {40, 50};
+  vs_initializer *base = NULL, *v1 = NULL, *v2 = NULL, *again = NULL;
+  uint32_t alg = 99;
+  float a[2000], b[2000], c[2000];
+  char ja[256], jb[256];
+  size_t la = 0, lb = 0;
+  uint64_t s1 = 0, s2 = 0;
+  CHECK_STATUS(vs_create(2.0, VS_MODE_FAN_IN, VS_DISTRIBUTION_TRUNCATED_NORMAL, &seed, &base),
+               VS_OK);
+  if (base == NULL) return;
+  CHECK_STATUS(vs_get_algorithm(base, &alg), VS_OK);
+  CHECK(alg == VS_ALGORITHM_DEFAULT);
+  CHECK_STATUS(vs_with_algorithm(base, VS_ALGORITHM_PCG64_BLOCK_V1, &v1), VS_OK);
+  CHECK_STATUS(vs_with_algorithm(base, VS_ALGORITHM_SPLITMIX64_CTR_V2, &v2), VS_OK);
+  if (v1 == NULL || v2 == NULL) return;
+  CHECK(v1 != base && v2 != base && v1 != v2);
+  CHECK_STATUS(vs_get_algorithm(v1, &alg), VS_OK);
+  CHECK(alg == VS_ALGORITHM_PCG64_BLOCK_V1);
+  CHECK_STATUS(vs_get_algorithm(v2, &alg), VS_OK);
+  CHECK(alg == VS_ALGORITHM_SPLITMIX64_CTR_V2);
+  CHECK_STATUS(vs_get_algorithm(base, &alg), VS_OK);
+  CHECK(alg == VS_ALGORITHM_DEFAULT);
+  /* the config JSON and the seed are the handle's: the algorithm is not a
+     Keras key */
+  CHECK_STATUS(vs_get_config_json(base, ja, sizeof ja, &la), VS_OK);
+  CHECK_STATUS(vs_get_config_json(v1, jb, sizeof jb, &lb), VS_OK);
+  CHECK(la == lb && strcmp(ja, jb) == 0);
+  CHECK_STATUS(vs_get_seed(v1, &s1), VS_OK);
+  CHECK_STATUS(vs_get_seed(v2, &s2), VS_OK);
+  CHECK(s1 == seed && s2 == seed);
+  /* the default's values are v2's, v1's differ */
+  CHECK_STATUS(vs_fill_f32(base, shape, 2, a, 2000), VS_OK);
+  CHECK_STATUS(vs_fill_f32(v2, shape, 2, b, 2000), VS_OK);
+  CHECK_STATUS(vs_fill_f32(v1, shape, 2, c, 2000), VS_OK);
+  CHECK(memcmp(a, b, sizeof a) == 0);
+  CHECK(memcmp(a, c, sizeof a) != 0);
+  /* a handle derived from a derived handle; destroying one leaves the
+     others working */
+  CHECK_STATUS(vs_with_algorithm(v1, VS_ALGORITHM_SPLITMIX64_CTR_V2, &again), VS_OK);
+  vs_destroy(base);
+  vs_destroy(v2);
+  CHECK_STATUS(vs_fill_f32(again, shape, 2, b, 2000), VS_OK);
+  CHECK(memcmp(a, b, sizeof a) == 0);
+  CHECK_STATUS(vs_fill_f32(v1, shape, 2, b, 2000), VS_OK);
+  CHECK(memcmp(b, c, sizeof b) == 0);
+  vs_destroy(v1);
+  vs_destroy(again);
+}
+
+/* vs_isa: a known kernel name, static; VS_MAX_ISA caps it (main() skips
+ * the test when the CPU lacks the requested kernel). */
+static void test_isa(void) {
+  const char *isa = vs_isa();
+  const char *cap = getenv("VS_MAX_ISA");
+  CHECK(isa != NULL);
+  if (isa == NULL) return;
+  CHECK(strcmp(isa, "portable") == 0 || strcmp(isa, "avx2") == 0 || strcmp(isa, "avx512") == 0);
+  CHECK(vs_isa() == isa);
+  if (cap != NULL && strcmp(cap, "portable") == 0) CHECK_STR_EQ(isa, "portable");
+  if (cap != NULL && strcmp(cap, "avx2") == 0) CHECK(strcmp(isa, "avx512") != 0);
+#if !defined(__x86_64__) && !defined(_M_X64)
+  CHECK_STR_EQ(isa, "portable");
+#endif
+  printf("kernel: %s (VS_MAX_ISA=%s)\n", isa, cap ? cap : "unset");
 }
 
 static void test_status_str(void) {
-  static const char *const names[10] = {
+  static const char *const names[11] = {
       "VS_OK",
       "VS_ERR_NULL_ARGUMENT",
       "VS_ERR_INVALID_SCALE",
@@ -73,11 +158,12 @@ static void test_status_str(void) {
       "VS_ERR_BUFFER_SIZE",
       "VS_ERR_INVALID_CONFIG",
       "VS_ERR_INTERNAL",
+      "VS_ERR_INVALID_ALGORITHM",
   };
-  static const int32_t unknown[] = {-1, 10, 11, 100, INT32_MAX, INT32_MIN};
+  static const int32_t unknown[] = {-1, 11, 12, 100, INT32_MAX, INT32_MIN};
   int32_t s;
   size_t i;
-  for (s = 0; s < 10; s++) {
+  for (s = 0; s < 11; s++) {
     const char *t = vs_status_str(s);
     CHECK(t != NULL);
     if (t == NULL) continue;
@@ -92,7 +178,7 @@ static void test_status_str(void) {
     CHECK(t != NULL);
     if (t == NULL) continue;
     CHECK(t[0] != '\0');
-    for (s = 0; s < 10; s++) CHECK(strncmp(t, names[s], strlen(names[s])) != 0);
+    for (s = 0; s < 11; s++) CHECK(strncmp(t, names[s], strlen(names[s])) != 0);
   }
   /* no status text call sets or clears the last error */
   CHECK_STR_EQ(vs_last_error_message(), "");
@@ -297,14 +383,17 @@ static void test_describe(void) {
 }
 
 int main(void) {
+  skip_unless_requested_isa_runs("api_" VS_TEST_LINKAGE);
   test_last_error_starts_empty();
   test_constants();
   test_version();
+  test_algorithms();
+  test_isa();
   test_status_str();
   test_destroy_null_and_threads_setting();
   test_compute_fans();
   test_describe();
-  printf("linkage: %s, library %s, algorithm %s\n", VS_TEST_LINKAGE, vs_version(),
-         vs_algorithm());
+  printf("linkage: %s, library %s, default algorithm %s, kernel %s\n", VS_TEST_LINKAGE,
+         vs_version(), vs_algorithm(), vs_isa());
   return check_finish("api_" VS_TEST_LINKAGE);
 }

@@ -719,6 +719,7 @@ static void test_hostile(void) {
 }
 
 int main(void) {
+  skip_unless_requested_isa_runs("config_" VS_TEST_LINKAGE);
   test_get_config_json();
   test_unseeded();
   test_round_trips();

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "check.h"
+#include "util.h"
 
 static_assert(std::is_same<std::underlying_type<vs_status>::type, std::int32_t>::value,
               "vs_status is an int32_t enum in C++");
@@ -23,7 +24,14 @@ static_assert(std::is_same<decltype(vs_create(1.0, 0, 0, nullptr, nullptr)), vs_
               "functions return vs_status");
 static_assert(std::is_standard_layout<vs_params>::value, "vs_params is a C struct");
 static_assert(sizeof(vs_params) == 40, "vs_params: 2 int64_t and 3 double");
+static_assert(std::is_same<std::underlying_type<vs_algorithm_id>::type, std::uint32_t>::value,
+              "vs_algorithm_id is a uint32_t enum in C++");
 static_assert(VS_BLOCK_LEN == 1024, "constants");
+static_assert(VS_ALGORITHM_DEFAULT == VS_ALGORITHM_SPLITMIX64_CTR_V2, "the default algorithm");
+static_assert(std::is_same<decltype(vs_fill_slice_f32(nullptr, nullptr, 0, nullptr, nullptr,
+                                                      nullptr, 0)),
+                           vs_status>::value,
+              "slice fills return vs_status");
 
 namespace {
 
@@ -39,16 +47,23 @@ struct Initializer {
 void test_basics() {
   CHECK(std::string(vs_version()) == VS_VERSION_STRING);
   CHECK(std::string(vs_version()) == VS_TEST_CARGO_VERSION);
-  CHECK(std::string(vs_algorithm()) == "pcg64-block-v1");
+  CHECK(std::string(vs_algorithm()) == "splitmix64-ctr-v2");
+  CHECK(std::string(vs_algorithm_name(VS_ALGORITHM_PCG64_BLOCK_V1)) == "pcg64-block-v1");
+  CHECK(vs_algorithm_name(0) == nullptr);
+  const std::string isa = vs_isa();
+  CHECK(isa == "portable" || isa == "avx2" || isa == "avx512");
   CHECK(std::string(vs_status_str(VS_ERR_INVALID_SCALE)).find("VS_ERR_INVALID_SCALE") == 0);
   vs_destroy(nullptr);
 }
 
 void test_fill_and_config() {
   // golden case he_normal_conv3x3: seed 42, HeNormal, shape [3, 3, 64, 64]
+  // (tests/data/golden_vectors_v2.txt and, with v1 selected,
+  // golden_vectors.txt)
   const std::uint64_t seed = 42;
   const std::int64_t shape[] = {3, 3, 64, 64};
-  const std::uint32_t golden_f32[4] = {0xbde14ea6u, 0xbdfefd03u, 0x3ca7b342u, 0xbd0a64dfu};
+  const std::uint32_t golden_f32[4] = {0x3d5b4145u, 0x3d244e45u, 0x3c73506eu, 0xbcfd7b50u};
+  const std::uint32_t golden_v1_f32[4] = {0xbde14ea6u, 0xbdfefd03u, 0x3ca7b342u, 0xbd0a64dfu};
   Initializer init;
   CHECK_STATUS(vs_create(2.0, VS_MODE_FAN_IN, VS_DISTRIBUTION_TRUNCATED_NORMAL, &seed, &init.h),
                VS_OK);
@@ -59,6 +74,18 @@ void test_fill_and_config() {
     std::uint32_t bits;
     std::memcpy(&bits, &w[static_cast<std::size_t>(i)], sizeof bits);
     CHECK(bits == golden_f32[i]);
+  }
+  {
+    Initializer v1;
+    CHECK_STATUS(vs_with_algorithm(init.h, VS_ALGORITHM_PCG64_BLOCK_V1, &v1.h), VS_OK);
+    std::vector<float> w1(4);
+    const std::int64_t start[] = {0, 0, 0, 0}, extent[] = {1, 1, 1, 4};
+    CHECK_STATUS(vs_fill_slice_f32(v1.h, shape, 4, start, extent, w1.data(), w1.size()), VS_OK);
+    for (int i = 0; i < 4; i++) {
+      std::uint32_t bits;
+      std::memcpy(&bits, &w1[static_cast<std::size_t>(i)], sizeof bits);
+      CHECK(bits == golden_v1_f32[i]);
+    }
   }
   vs_params p{};
   CHECK_STATUS(vs_describe(init.h, shape, 4, &p), VS_OK);
@@ -99,6 +126,7 @@ void test_errors() {
 }  // namespace
 
 int main() {
+  skip_unless_requested_isa_runs("cxx_" VS_TEST_LINKAGE);
   test_basics();
   test_fill_and_config();
   test_errors();

@@ -447,7 +447,156 @@ static void test_message_lifetime(void) {
   CHECK(strcmp(vs_last_error_message(), copy) != 0);
 }
 
+
+/* vs_with_algorithm, vs_get_algorithm: NULL pointers and unknown numbers */
+static void test_algorithm_errors(void) {
+  static const uint32_t unknown[] = {0, 3, 4, 0x80000000u, UINT32_MAX};
+  const uint64_t seed = 8;
+  vs_initializer *h = NULL, *out;
+  uint32_t alg;
+  size_t i;
+  CHECK_STATUS(vs_create(1.0, VS_MODE_FAN_IN, VS_DISTRIBUTION_UNIFORM, &seed, &h), VS_OK);
+  if (h == NULL) return;
+  for (i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
+    char needle[64];
+    snprintf(needle, sizeof needle, "algorithm=%lu", (unsigned long)unknown[i]);
+    out = dummy_handle();
+    CHECK_ERR(vs_with_algorithm(h, unknown[i], &out), VS_ERR_INVALID_ALGORITHM, needle);
+    CHECK(out == NULL);
+  }
+  out = dummy_handle();
+  CHECK_ERR(vs_with_algorithm(NULL, VS_ALGORITHM_PCG64_BLOCK_V1, &out), VS_ERR_NULL_ARGUMENT,
+            "init");
+  CHECK(out == NULL);
+  /* the NULL handle is reported before the unknown number */
+  out = dummy_handle();
+  CHECK_ERR(vs_with_algorithm(NULL, 77, &out), VS_ERR_NULL_ARGUMENT, "init");
+  CHECK(out == NULL);
+  CHECK_ERR(vs_with_algorithm(h, VS_ALGORITHM_PCG64_BLOCK_V1, NULL), VS_ERR_NULL_ARGUMENT, "out");
+  {
+    /* a misaligned out pointer is rejected, not written */
+    unsigned char raw[2 * sizeof(void *)];
+    sentinel_fill(raw, sizeof raw);
+    CHECK_ERR(vs_with_algorithm(h, 1, (vs_initializer **)(void *)(raw + 1)),
+              VS_ERR_NULL_ARGUMENT, "out");
+    CHECK(sentinel_intact(raw, sizeof raw));
+  }
+  alg = 0xA5A5A5A5u;
+  CHECK_ERR(vs_get_algorithm(NULL, &alg), VS_ERR_NULL_ARGUMENT, "init");
+  CHECK(alg == 0xA5A5A5A5u);
+  CHECK_ERR(vs_get_algorithm(h, NULL), VS_ERR_NULL_ARGUMENT, "algorithm");
+  {
+    unsigned char raw[2 * sizeof(uint32_t)];
+    sentinel_fill(raw, sizeof raw);
+    CHECK_ERR(vs_get_algorithm(h, (uint32_t *)(void *)(raw + 1)), VS_ERR_NULL_ARGUMENT,
+              "algorithm");
+    CHECK(sentinel_intact(raw, sizeof raw));
+  }
+  /* after all that, the handle is unchanged */
+  CHECK_STATUS(vs_get_algorithm(h, &alg), VS_OK);
+  CHECK(alg == VS_ALGORITHM_DEFAULT);
+  vs_destroy(h);
+}
+
+struct slice_case {
+  const char *what;
+  int null_init;
+  const int64_t *shape;
+  size_t ndim;
+  const int64_t *start, *extent;
+  int null_out;
+  size_t out_len;
+  vs_status expected;
+  const char *needle;
+};
+
+/* every invalid argument of the slice fills, in every type and for both
+   algorithms: the status, a message naming the argument, out untouched */
+static void test_slice_errors(void) {
+  static const int64_t s3[3] = {4, 5, 6};
+  static const int64_t neg[3] = {4, -5, 6};
+  static const int64_t zero3[3] = {0, 0, 0};
+  static const int64_t full[3] = {4, 5, 6};
+  static const int64_t one[3] = {1, 1, 1};
+  static const int64_t start_neg[3] = {0, -1, 0};
+  static const int64_t start_min[3] = {INT64_MIN, 0, 0};
+  static const int64_t extent_neg[3] = {1, 1, -2};
+  static const int64_t start_end[3] = {4, 0, 0};
+  static const int64_t start_big[3] = {0, INT64_MAX, 0};
+  static const int64_t extent_big[3] = {1, INT64_MAX, 1};
+  static const int64_t start_mid[3] = {1, 2, 3};
+  static const int64_t extent_over[3] = {3, 3, 4}; /* 3 + 4 > 6 in dimension 2 */
+  const struct slice_case cases[] = {
+      {"init NULL", 1, s3, 3, zero3, one, 0, 1, VS_ERR_NULL_ARGUMENT, "init"},
+      {"shape NULL, ndim 3", 0, NULL, 3, zero3, one, 0, 1, VS_ERR_NULL_ARGUMENT, "shape"},
+      {"start NULL", 0, s3, 3, NULL, one, 0, 1, VS_ERR_NULL_ARGUMENT, "start"},
+      {"extent NULL", 0, s3, 3, zero3, NULL, 0, 1, VS_ERR_NULL_ARGUMENT, "extent"},
+      {"out NULL", 0, s3, 3, zero3, one, 1, 1, VS_ERR_NULL_ARGUMENT, "out"},
+      {"negative dimension", 0, neg, 3, zero3, one, 0, 1, VS_ERR_INVALID_SHAPE, "shape[1]"},
+      {"negative start", 0, s3, 3, start_neg, one, 0, 1, VS_ERR_INVALID_SHAPE, "start[1] = -1"},
+      {"INT64_MIN start", 0, s3, 3, start_min, one, 0, 1, VS_ERR_INVALID_SHAPE, "start[0]"},
+      {"negative extent", 0, s3, 3, zero3, extent_neg, 0, 1, VS_ERR_INVALID_SHAPE,
+       "extent[2] = -2"},
+      {"box past the end", 0, s3, 3, start_mid, extent_over, 0, 36, VS_ERR_INVALID_SHAPE,
+       "dimension 2"},
+      {"box starting at the end", 0, s3, 3, start_end, one, 0, 1, VS_ERR_INVALID_SHAPE,
+       "dimension 0"},
+      {"start + extent overflow", 0, s3, 3, start_big, extent_big, 0, 1, VS_ERR_INVALID_SHAPE,
+       "dimension 1"},
+      {"out_len one less", 0, s3, 3, zero3, full, 0, 119, VS_ERR_BUFFER_SIZE, "out_len"},
+      {"out_len one more", 0, s3, 3, zero3, full, 0, 121, VS_ERR_BUFFER_SIZE, "out_len"},
+      {"out_len 0 for one element", 0, s3, 3, zero3, one, 1, 0, VS_ERR_BUFFER_SIZE, "out_len"},
+      {"out_len 1 for an empty box", 0, s3, 3, zero3, zero3, 0, 1, VS_ERR_BUFFER_SIZE,
+       "out_len"},
+      {"ndim SIZE_MAX", 0, s3, SIZE_MAX, zero3, one, 0, 1, VS_ERR_INVALID_SHAPE, "ndim"},
+  };
+  const uint64_t seed = 6;
+  unsigned char buf[130 * 8];
+  size_t i;
+  int t, a;
+  for (a = 0; a < ALG_COUNT; a++) {
+    vs_initializer *h = NULL;
+    CHECK_STATUS(create_alg(algorithms[a], 1.0, VS_MODE_FAN_IN, VS_DISTRIBUTION_TRUNCATED_NORMAL,
+                            &seed, &h),
+                 VS_OK);
+    if (h == NULL) continue;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+      const struct slice_case *c = &cases[i];
+      for (t = 0; t < T_COUNT; t++) {
+        int before = check_failures_;
+        sentinel_fill(buf, sizeof buf);
+        CHECK_ERR(fill_slice_t((vtype)t, c->null_init ? NULL : h, c->shape, c->ndim, c->start,
+                               c->extent, c->null_out ? NULL : buf, c->out_len),
+                  c->expected, c->needle);
+        CHECK(sentinel_intact(buf, sizeof buf));
+        if (check_failures_ != before)
+          fprintf(stderr, "    ^ slice case \"%s\", %s, %s\n", c->what, vtype_name((vtype)t),
+                  vs_algorithm_name(algorithms[a]));
+      }
+    }
+    /* a misaligned out, start or extent */
+    for (t = 0; t < T_COUNT; t++) {
+      int64_t arr[4];
+      sentinel_fill(buf, sizeof buf);
+      if (t != T_F16 && t != T_BF16 && 1) {
+        CHECK_ERR(fill_slice_t((vtype)t, h, s3, 3, zero3, one, buf + 1, 1), VS_ERR_NULL_ARGUMENT,
+                  "out");
+        CHECK(sentinel_intact(buf, sizeof buf));
+      }
+      memcpy((unsigned char *)arr + 1, zero3, 3 * sizeof(int64_t) - 1);
+      CHECK_ERR(fill_slice_t((vtype)t, h, s3, 3, (const int64_t *)(const void *)((unsigned char *)arr + 1),
+                             one, buf, 1),
+                VS_ERR_NULL_ARGUMENT, "start");
+      CHECK(sentinel_intact(buf, sizeof buf));
+    }
+    vs_destroy(h);
+  }
+}
+
 int main(void) {
+  skip_unless_requested_isa_runs("errors_" VS_TEST_LINKAGE);
+  test_algorithm_errors();
+  test_slice_errors();
   test_create();
   test_create_with_axes();
   test_from_config_json_pointers();

@@ -1,11 +1,13 @@
 /*
- * test_stats.c: the distributions, with fixed seeds. For each distribution
- * and mode: the mean and the variance scale / n within 5 standard errors
- * (the variance's from the distribution's fourth moment), the bounds
- * (|x| < 2 stddev for truncated, [-limit, limit) for uniform), values
- * reaching near the bounds (re-drawing, not clamping; the full uniform
- * range), a Kolmogorov-Smirnov test against the exact CDF, and no
- * correlation between neighbouring elements.
+ * test_stats.c: the distributions, with fixed seeds, for both algorithms
+ * (and for v2 both of its streams: f64 and f32). For each distribution and
+ * mode: the mean and the variance scale / n within 5 standard errors (the
+ * variance's from the distribution's fourth moment), the bounds (|x| < 2
+ * stddev for truncated, [-limit, limit) for uniform), values reaching near
+ * the bounds (truncation by re-drawing or by the inverse CDF, never
+ * clamping; the full uniform range), a Kolmogorov-Smirnov test against the
+ * exact CDF, and no correlation between neighbouring elements, streams,
+ * seeds or algorithms.
  */
 #include <math.h>
 #include <stdio.h>
@@ -74,9 +76,26 @@ static const char *mode_name(uint32_t m) {
   return m == 0 ? "fan_in" : m == 1 ? "fan_out" : "fan_avg";
 }
 
-/* the checks for one (scale, mode, distribution, shape) with n elements */
+/* the checks for one (scale, mode, distribution, shape) with n elements,
+   for each algorithm */
+static void check_distribution_alg(uint32_t alg, int use_f32, double scale, uint32_t mode,
+                                   uint32_t dist, uint64_t seed, const int64_t *shape,
+                                   size_t ndim, size_t n, double expect_n);
+
 static void check_distribution(double scale, uint32_t mode, uint32_t dist, uint64_t seed,
                                const int64_t *shape, size_t ndim, size_t n, double expect_n) {
+  check_distribution_alg(VS_ALGORITHM_PCG64_BLOCK_V1, 0, scale, mode, dist, seed, shape, ndim, n,
+                         expect_n);
+  /* v2's f64 and f32 are separate streams: both are tested */
+  check_distribution_alg(VS_ALGORITHM_SPLITMIX64_CTR_V2, 0, scale, mode, dist, seed, shape, ndim,
+                         n, expect_n);
+  check_distribution_alg(VS_ALGORITHM_SPLITMIX64_CTR_V2, 1, scale, mode, dist, seed, shape, ndim,
+                         n, expect_n);
+}
+
+static void check_distribution_alg(uint32_t alg, int use_f32, double scale, uint32_t mode,
+                                   uint32_t dist, uint64_t seed, const int64_t *shape,
+                                   size_t ndim, size_t n, double expect_n) {
   vs_initializer *h = NULL;
   vs_params p;
   double *v = (double *)xmalloc(n * sizeof *v);
@@ -87,11 +106,13 @@ static void check_distribution(double scale, uint32_t mode, uint32_t dist, uint6
   const size_t ks_n = n < KS_N ? n : KS_N;
   int before = check_failures_;
 
-  CHECK_STATUS(vs_create(scale, mode, dist, &seed, &h), VS_OK);
+  CHECK_STATUS(create_alg(alg, scale, mode, dist, &seed, &h), VS_OK);
   CHECK_STATUS(vs_describe(h, shape, ndim, &p), VS_OK);
   CHECK(p.n == expect_n);
   CHECK_STATUS(vs_fill_f64(h, shape, ndim, v, n), VS_OK);
   CHECK_STATUS(vs_fill_f32(h, shape, ndim, v32, n), VS_OK);
+  if (use_f32)
+    for (i = 0; i < n; i++) v[i] = (double)v32[i];
 
   var = scale / expect_n; /* the variance of the values, for every distribution */
   if (dist == VS_DISTRIBUTION_TRUNCATED_NORMAL) {
@@ -118,8 +139,15 @@ static void check_distribution(double scale, uint32_t mode, uint32_t dist, uint6
     if (fabs(x) > maxabs) maxabs = fabs(x);
     if (x < vmin) vmin = x;
     if (x > vmax) vmax = x;
-    if (dist == VS_DISTRIBUTION_TRUNCATED_NORMAL && !(fabs(x) < p.limit)) out_of_bounds++;
-    if (dist == VS_DISTRIBUTION_UNIFORM && !(x >= -p.limit && x < p.limit)) out_of_bounds++;
+    /* f64 strictly inside; f32 inside the limit rounded to binary32 */
+    if (use_f32) {
+      const double lim32 = (double)(float)p.limit;
+      if (dist == VS_DISTRIBUTION_TRUNCATED_NORMAL && !(fabs(x) < lim32)) out_of_bounds++;
+      if (dist == VS_DISTRIBUTION_UNIFORM && !(x >= -lim32 && x < lim32)) out_of_bounds++;
+    } else {
+      if (dist == VS_DISTRIBUTION_TRUNCATED_NORMAL && !(fabs(x) < p.limit)) out_of_bounds++;
+      if (dist == VS_DISTRIBUTION_UNIFORM && !(x >= -p.limit && x < p.limit)) out_of_bounds++;
+    }
     if (!isinf(p.limit) && !(fabs((double)v32[i]) <= (double)(float)p.limit)) out32++;
     if (!isfinite(x)) out_of_bounds++;
   }
@@ -135,8 +163,8 @@ static void check_distribution(double scale, uint32_t mode, uint32_t dist, uint6
   CHECK(out_of_bounds == 0);
   CHECK(out32 == 0);
   if (dist == VS_DISTRIBUTION_TRUNCATED_NORMAL) {
-    /* re-drawn, not clamped: values come close to the bound, never reach it;
-       P(no value within 0.2% of it) is about exp(-0.23 n / 1000) */
+    /* truncated, not clamped: values come close to the bound, never reach
+       it; P(no value within 0.2% of it) is about exp(-0.23 n / 1000) */
     CHECK(maxabs > 0.998 * p.limit);
   } else if (dist == VS_DISTRIBUTION_UNIFORM) {
     /* the whole range: P(max < limit (1 - 20/n)) is about exp(-10) */
@@ -152,10 +180,12 @@ static void check_distribution(double scale, uint32_t mode, uint32_t dist, uint6
 
   if (check_failures_ != before)
     fprintf(stderr,
-            "    ^ %s %s scale %g n %g, %lu values: mean %.3g (se %.3g), var %.6g (expected "
-            "%.6g, se %.3g), lag-1 r %.3g, max|x| %.6g (limit %.6g), KS D sqrt(n) %.3f\n",
-            dist_name(dist), mode_name(mode), scale, expect_n, (unsigned long)n, mean, se_mean, m2,
-            var, se_var, r1, maxabs, p.limit, ks * sqrt((double)ks_n));
+            "    ^ %s %s %s %s scale %g n %g, %lu values: mean %.3g (se %.3g), var %.6g "
+            "(expected %.6g, se %.3g), lag-1 r %.3g, max|x| %.6g (limit %.6g), KS D sqrt(n) "
+            "%.3f\n",
+            vs_algorithm_name(alg), use_f32 ? "f32" : "f64", dist_name(dist), mode_name(mode),
+            scale, expect_n, (unsigned long)n, mean, se_mean, m2, var, se_var, r1, maxabs, p.limit,
+            ks * sqrt((double)ks_n));
   vs_destroy(h);
   free(v);
   free(v32);
@@ -204,7 +234,58 @@ static void test_keras_presets(void) {
                      300.0);
 }
 
-/* neighbouring blocks and seeds draw independent streams */
+/* correlation of x and y (standard normals scaled by var), in standard
+   errors of independent samples: 1/sqrt(n) each */
+static double corr_se(const double *x, const double *y, size_t n, double var) {
+  double c = 0.0;
+  size_t i;
+  for (i = 0; i < n; i++) c += x[i] * y[i];
+  return fabs(c / (double)n / var) * sqrt((double)n);
+}
+
+/* v2: seeds, the two classes' streams, and the two algorithms are
+   independent of each other */
+static void test_v2_streams_independent(void) {
+  const int64_t shape[1] = {1 << 16};
+  const size_t n = 1u << 16;
+  const uint64_t s1 = 0, s2 = 1;
+  uint32_t d;
+  for (d = 0; d < 3; d++) {
+    vs_initializer *a = NULL, *b = NULL, *v1 = NULL;
+    double *x = (double *)xmalloc(n * sizeof *x), *y = (double *)xmalloc(n * sizeof *y);
+    double *z = (double *)xmalloc(n * sizeof *z);
+    float *f = (float *)xmalloc(n * sizeof *f);
+    vs_params p;
+    double var;
+    size_t i;
+    CHECK_STATUS(vs_create(1.0, VS_MODE_FAN_IN, d, &s1, &a), VS_OK);
+    CHECK_STATUS(vs_create(1.0, VS_MODE_FAN_IN, d, &s2, &b), VS_OK);
+    CHECK_STATUS(create_alg(VS_ALGORITHM_PCG64_BLOCK_V1, 1.0, VS_MODE_FAN_IN, d, &s1, &v1), VS_OK);
+    CHECK_STATUS(vs_describe(a, shape, 1, &p), VS_OK);
+    var = 1.0 / (double)n;
+    CHECK_STATUS(vs_fill_f64(a, shape, 1, x, n), VS_OK);
+    CHECK_STATUS(vs_fill_f64(b, shape, 1, y, n), VS_OK);
+    CHECK_STATUS(vs_fill_f64(v1, shape, 1, z, n), VS_OK);
+    CHECK_STATUS(vs_fill_f32(a, shape, 1, f, n), VS_OK);
+    CHECK(corr_se(x, y, n, var) < 5.0); /* seeds 0 and 1 */
+    CHECK(corr_se(x, z, n, var) < 5.0); /* v2 and v1 of one seed */
+    for (i = 0; i < n; i++) y[i] = (double)f[i];
+    CHECK(corr_se(x, y, n, var) < 5.0); /* v2's f64 and f32 streams */
+    /* neighbours one and two apart (Box-Muller pairs share a word) */
+    CHECK(corr_se(x, x + 1, n - 1, var) < 5.0);
+    CHECK(corr_se(x, x + 2, n - 2, var) < 5.0);
+    CHECK(corr_se(y, y + 1, n - 1, var) < 5.0);
+    vs_destroy(a);
+    vs_destroy(b);
+    vs_destroy(v1);
+    free(x);
+    free(y);
+    free(z);
+    free(f);
+  }
+}
+
+/* v1: neighbouring blocks and seeds draw independent streams */
 static void test_streams_independent(void) {
   const int64_t shape[1] = {4 * VS_BLOCK_LEN};
   const size_t n = 4 * VS_BLOCK_LEN;
@@ -213,9 +294,11 @@ static void test_streams_independent(void) {
   double *x = (double *)xmalloc(n * sizeof *x), *y = (double *)xmalloc(n * sizeof *y);
   double cross = 0.0, blocks = 0.0, var;
   size_t i;
-  CHECK_STATUS(vs_create(1.0, VS_MODE_FAN_IN, VS_DISTRIBUTION_UNTRUNCATED_NORMAL, &s1, &a),
+  CHECK_STATUS(create_alg(VS_ALGORITHM_PCG64_BLOCK_V1, 1.0, VS_MODE_FAN_IN,
+                          VS_DISTRIBUTION_UNTRUNCATED_NORMAL, &s1, &a),
                VS_OK);
-  CHECK_STATUS(vs_create(1.0, VS_MODE_FAN_IN, VS_DISTRIBUTION_UNTRUNCATED_NORMAL, &s2, &b),
+  CHECK_STATUS(create_alg(VS_ALGORITHM_PCG64_BLOCK_V1, 1.0, VS_MODE_FAN_IN,
+                          VS_DISTRIBUTION_UNTRUNCATED_NORMAL, &s2, &b),
                VS_OK);
   CHECK_STATUS(vs_fill_f64(a, shape, 1, x, n), VS_OK);
   CHECK_STATUS(vs_fill_f64(b, shape, 1, y, n), VS_OK);
@@ -233,9 +316,11 @@ static void test_streams_independent(void) {
 }
 
 int main(void) {
+  skip_unless_requested_isa_runs("stats_" VS_TEST_LINKAGE);
   test_truncated_constant();
   test_all_modes_and_distributions();
   test_keras_presets();
   test_streams_independent();
+  test_v2_streams_independent();
   return check_finish("stats_" VS_TEST_LINKAGE);
 }

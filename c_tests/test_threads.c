@@ -280,6 +280,7 @@ static void test_calls_during_thread_exit(const vs_initializer *h) {
 }
 
 int main(void) {
+  skip_unless_requested_isa_runs("threads_" VS_TEST_LINKAGE);
   vs_initializer *h = NULL;
   const uint64_t seed = 8;
   int t;

@@ -1,11 +1,13 @@
 /*
- * test_values.c: the values. Golden vectors (tests/data/golden_vectors.txt,
- * shared with tests/golden.rs) bit for bit in all four types; range fills
- * against whole fills at many (offset, count) pairs around block
- * boundaries; (float)f64 == f32 and f16/bf16 == the f32 value rounded to
- * nearest-even (checked by an independent rounding written here), including
- * subnormals and overflow to infinity; repeatability; empty and scalar
- * tensors.
+ * test_values.c: the values, for both algorithms. Golden vectors
+ * (tests/data/golden_vectors.txt for pcg64-block-v1 and
+ * golden_vectors_v2.txt for splitmix64-ctr-v2, shared with tests/golden.rs)
+ * bit for bit in all four types; range fills against whole fills at many
+ * (offset, count) pairs around v1's block boundaries and v2's vector and
+ * pair boundaries; slice fills (N-d boxes) against whole fills; f16/bf16 ==
+ * the f32 value rounded to nearest-even (checked by an independent rounding
+ * written here) and, for v1, (float)f64 == f32, including subnormals and
+ * overflow to infinity; repeatability; empty and scalar tensors.
  */
 #include <math.h>
 #include <stdio.h>
@@ -155,7 +157,7 @@ static uint64_t element_bits(vtype t, const void *buf, size_t i) {
   }
 }
 
-static void check_golden_case(const struct golden *g) {
+static void check_golden_case(const struct golden *g, uint32_t alg) {
   vs_initializer *h = NULL;
   int before = check_failures_;
   int t;
@@ -167,6 +169,7 @@ static void check_golden_case(const struct golden *g) {
                  VS_OK);
   else
     CHECK_STATUS(vs_create(g->scale, g->mode, g->dist, &g->seed, &h), VS_OK);
+  CHECK_STATUS(use_algorithm(&h, alg), VS_OK);
   if (h == NULL) {
     fprintf(stderr, "    ^ golden case %s\n", g->name);
     return;
@@ -203,17 +206,19 @@ static void check_golden_case(const struct golden *g) {
   if (check_failures_ != before) fprintf(stderr, "    ^ golden case %s\n", g->name);
 }
 
-static void test_golden_vectors(void) {
-  char *text = read_file(VS_TEST_GOLDEN_VECTORS);
+static void check_golden_file(const char *path, uint32_t alg) {
+  char *text = read_file(path);
   const char *p;
   int cases = 0, case_lines = 0;
+  char header[128];
   CHECK(text != NULL);
   if (text == NULL) {
-    fprintf(stderr, "    cannot read %s\n", VS_TEST_GOLDEN_VECTORS);
+    fprintf(stderr, "    cannot read %s\n", path);
     return;
   }
   /* the header names the algorithm the vectors pin */
-  CHECK(strstr(text, vs_algorithm()) != NULL);
+  snprintf(header, sizeof header, "algorithm %s.\n", vs_algorithm_name(alg));
+  CHECK(strstr(text, header) != NULL);
   for (p = text; *p; p = next_line(p))
     if (strncmp(p, "case ", 5) == 0) case_lines++;
   p = text;
@@ -232,15 +237,20 @@ static void test_golden_vectors(void) {
         for (t = 0; t < T_COUNT; t++) free(g.bits[t]);
         break;
       }
-      check_golden_case(&g);
+      check_golden_case(&g, alg);
       cases++;
       for (t = 0; t < T_COUNT; t++) free(g.bits[t]);
     }
   }
   CHECK(cases == case_lines);
   CHECK(cases >= 9);
-  printf("golden vectors: %d cases checked\n", cases);
+  printf("golden vectors of %s: %d cases checked\n", vs_algorithm_name(alg), cases);
   free(text);
+}
+
+static void test_golden_vectors(void) {
+  check_golden_file(VS_TEST_GOLDEN_VECTORS, VS_ALGORITHM_PCG64_BLOCK_V1);
+  check_golden_file(VS_TEST_GOLDEN_VECTORS_V2, VS_ALGORITHM_SPLITMIX64_CTR_V2);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -248,16 +258,20 @@ static void test_golden_vectors(void) {
 
 static void test_ranges(void) {
   static const int64_t shape[2] = {5, 3001}; /* 15005: not a multiple of a block */
-  static const uint64_t offsets[] = {0,    1,    2,    511,  1000, 1023,  1024,  1025,
-                                     2047, 2048, 2049, 3072, 4095, 14335, 14336, 15004,
-                                     15005};
-  static const size_t counts[] = {0, 1, 2, 3, 23, 1023, 1024, 1025, 2047, 2048, 2049, 3000, 15005};
+  /* v1's block boundaries (1024) and v2's vector widths (8 to 64) and
+     Box-Muller pairs (odd starts and ends) */
+  static const uint64_t offsets[] = {0,    1,    2,    3,    15,   17,   31,    33,    63,
+                                     65,   511,  1000, 1023, 1024, 1025, 2047,  2048,  2049,
+                                     3072, 4095, 14335, 14336, 15004, 15005};
+  static const size_t counts[] = {0,   1,    2,    3,    7,    15,   16,   17,   23,   31,   33,
+                                  64,  65,   1023, 1024, 1025, 2047, 2048, 2049, 3000, 15005};
   const size_t total = 15005;
   const uint64_t seed = 2718;
-  int t, d;
+  int t, d, a;
+  for (a = 0; a < ALG_COUNT; a++)
   for (d = 0; d < 3; d++) {
     vs_initializer *h = NULL;
-    CHECK_STATUS(vs_create(1.5, VS_MODE_FAN_AVG, (uint32_t)d, &seed, &h), VS_OK);
+    CHECK_STATUS(create_alg(algorithms[a], 1.5, VS_MODE_FAN_AVG, (uint32_t)d, &seed, &h), VS_OK);
     if (h == NULL) continue;
     for (t = 0; t < T_COUNT; t++) {
       const size_t es = vtype_size((vtype)t);
@@ -395,15 +409,16 @@ static void test_reference_rounding(void) {
   CHECK(ref_bf16(-1e-45f) == 0x8000);               /* the smallest subnormal float: to -0 */
 }
 
-/* Fills `shape` in all four types and checks (float)f64 == f32 and
- * f16/bf16 == the f32 value rounded to nearest-even, for every element.
- * Returns how many elements were infinite / subnormal in f32, f16, bf16. */
+/* Fills `shape` in all four types with algorithm `alg` and checks f16/bf16
+ * == the f32 value rounded to nearest-even and, for v1, (float)f64 == f32,
+ * for every element. Returns how many elements were infinite / subnormal
+ * in f32, f16, bf16. */
 struct type_stats {
   size_t f32_inf, f32_sub, f16_inf, f16_sub, f16_zero, bf16_inf, bf16_sub;
 };
 
-static void check_types(const char *what, double scale, uint32_t mode, uint32_t dist,
-                        uint64_t seed, const int64_t *shape, size_t ndim, size_t n,
+static void check_types(uint32_t alg, const char *what, double scale, uint32_t mode,
+                        uint32_t dist, uint64_t seed, const int64_t *shape, size_t ndim, size_t n,
                         struct type_stats *st) {
   vs_initializer *h = NULL;
   double *v64 = (double *)xmalloc(n * sizeof *v64);
@@ -412,7 +427,7 @@ static void check_types(const char *what, double scale, uint32_t mode, uint32_t 
   uint16_t *vb16 = (uint16_t *)xmalloc(n * sizeof *vb16);
   size_t i, bad32 = 0, bad16 = 0, badb16 = 0;
   memset(st, 0, sizeof *st);
-  CHECK_STATUS(vs_create(scale, mode, dist, &seed, &h), VS_OK);
+  CHECK_STATUS(create_alg(alg, scale, mode, dist, &seed, &h), VS_OK);
   CHECK_STATUS(vs_fill_f64(h, shape, ndim, v64, n), VS_OK);
   CHECK_STATUS(vs_fill_f32(h, shape, ndim, v32, n), VS_OK);
   CHECK_STATUS(vs_fill_f16(h, shape, ndim, v16, n), VS_OK);
@@ -420,7 +435,7 @@ static void check_types(const char *what, double scale, uint32_t mode, uint32_t 
   for (i = 0; i < n; i++) {
     const float f = (float)v64[i];
     uint16_t r16, rb16;
-    if (f32_bits(f) != f32_bits(v32[i])) {
+    if (alg == VS_ALGORITHM_PCG64_BLOCK_V1 && f32_bits(f) != f32_bits(v32[i])) {
       if (bad32++ < 3)
         fprintf(stderr, "    %s [%lu]: f64 %.17g -> (float) %.9g, f32 fill %.9g\n", what,
                 (unsigned long)i, v64[i], (double)f, (double)v32[i]);
@@ -460,40 +475,45 @@ static void check_types(const char *what, double scale, uint32_t mode, uint32_t 
   free(vb16);
 }
 
-static void test_output_types(void) {
+static void test_output_types_of(uint32_t alg) {
   const int64_t big[2] = {1024, 1024}; /* fan_in 1024, 1<<20 elements */
   const int64_t mid[2] = {1024, 128};  /* fan_in 1024, 1<<17 elements */
   struct type_stats st;
   int d;
   /* stddev about 1: every rounding case of the normal range */
   for (d = 0; d < 3; d++)
-    check_types("unit scale", 1024.0, VS_MODE_FAN_IN, (uint32_t)d, 31 + (uint64_t)d, big, 2,
+    check_types(alg, "unit scale", 1024.0, VS_MODE_FAN_IN, (uint32_t)d, 31 + (uint64_t)d, big, 2,
                 1u << 20, &st);
   /* f16 subnormals: stddev 1e-6 */
-  check_types("f16 subnormals", 1024.0 * 1e-12, VS_MODE_FAN_IN,
+  check_types(alg, "f16 subnormals", 1024.0 * 1e-12, VS_MODE_FAN_IN,
               VS_DISTRIBUTION_UNTRUNCATED_NORMAL, 5, mid, 2, 1u << 17, &st);
   CHECK(st.f16_sub > 1000);
   /* around f16's largest value: stddev 4e4, values past 65520 overflow */
-  check_types("f16 overflow", 1024.0 * 1.6e9, VS_MODE_FAN_IN, VS_DISTRIBUTION_UNTRUNCATED_NORMAL,
+  check_types(alg, "f16 overflow", 1024.0 * 1.6e9, VS_MODE_FAN_IN, VS_DISTRIBUTION_UNTRUNCATED_NORMAL,
               6, mid, 2, 1u << 17, &st);
   CHECK(st.f16_inf > 1000);
   CHECK(st.f16_inf < (1u << 17) / 2);
   /* float and bfloat16 overflow: stddev 2e38 (the f64 values stay finite) */
-  check_types("f32 overflow", 1024.0 * 4e76, VS_MODE_FAN_IN, VS_DISTRIBUTION_UNTRUNCATED_NORMAL,
+  check_types(alg, "f32 overflow", 1024.0 * 4e76, VS_MODE_FAN_IN, VS_DISTRIBUTION_UNTRUNCATED_NORMAL,
               7, mid, 2, 1u << 17, &st);
   CHECK(st.f32_inf > 1000);
   CHECK(st.bf16_inf >= st.f32_inf);
   CHECK(st.f16_inf > (1u << 17) * 9 / 10);
   /* float and bfloat16 subnormals: stddev 1e-40; f16 gets (signed) zeros */
-  check_types("f32 subnormals", 1024.0 * 1e-80, VS_MODE_FAN_IN,
+  check_types(alg, "f32 subnormals", 1024.0 * 1e-80, VS_MODE_FAN_IN,
               VS_DISTRIBUTION_UNTRUNCATED_NORMAL, 8, mid, 2, 1u << 17, &st);
   CHECK(st.f32_sub > 1000);
   CHECK(st.bf16_sub > 1000);
   CHECK(st.f16_zero == (1u << 17));
   /* uniform past f32's limit: limit 3.9e38 */
-  check_types("uniform wide", 1024.0 * 5.0e76, VS_MODE_FAN_IN, VS_DISTRIBUTION_UNIFORM, 9, mid, 2,
+  check_types(alg, "uniform wide", 1024.0 * 5.0e76, VS_MODE_FAN_IN, VS_DISTRIBUTION_UNIFORM, 9, mid, 2,
               1u << 17, &st);
   CHECK(st.f32_inf > 100);
+}
+
+static void test_output_types(void) {
+  int a;
+  for (a = 0; a < ALG_COUNT; a++) test_output_types_of(algorithms[a]);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -503,12 +523,13 @@ static void test_repeatable(void) {
   const int64_t shape[3] = {3, 70, 50}; /* 10500 */
   const size_t n = 10500;
   const uint64_t seed = 1234, other = 1235;
-  int d, t;
+  int d, t, k;
+  for (k = 0; k < ALG_COUNT; k++)
   for (d = 0; d < 3; d++) {
     vs_initializer *a = NULL, *b = NULL, *c = NULL;
-    CHECK_STATUS(vs_create(2.0, VS_MODE_FAN_OUT, (uint32_t)d, &seed, &a), VS_OK);
-    CHECK_STATUS(vs_create(2.0, VS_MODE_FAN_OUT, (uint32_t)d, &seed, &b), VS_OK);
-    CHECK_STATUS(vs_create(2.0, VS_MODE_FAN_OUT, (uint32_t)d, &other, &c), VS_OK);
+    CHECK_STATUS(create_alg(algorithms[k], 2.0, VS_MODE_FAN_OUT, (uint32_t)d, &seed, &a), VS_OK);
+    CHECK_STATUS(create_alg(algorithms[k], 2.0, VS_MODE_FAN_OUT, (uint32_t)d, &seed, &b), VS_OK);
+    CHECK_STATUS(create_alg(algorithms[k], 2.0, VS_MODE_FAN_OUT, (uint32_t)d, &other, &c), VS_OK);
     for (t = 0; t < T_COUNT; t++) {
       const size_t es = vtype_size((vtype)t);
       unsigned char *x = (unsigned char *)xmalloc(n * es);
@@ -527,6 +548,99 @@ static void test_repeatable(void) {
     vs_destroy(b);
     vs_destroy(c);
   }
+}
+
+/* ---------------------------------------------------------------------- */
+/* slice fills against whole fills                                         */
+
+/* The box's elements of a whole fill, in row-major order of the box. */
+static void gather_box(const unsigned char *whole, size_t es, const int64_t *shape, size_t ndim,
+                       const int64_t *start, const int64_t *extent, unsigned char *out) {
+  int64_t idx[8] = {0};
+  size_t n = 1, j, k;
+  for (k = 0; k < ndim; k++) n *= (size_t)extent[k];
+  for (j = 0; j < n; j++) {
+    int64_t flat = 0;
+    for (k = 0; k < ndim; k++) flat = flat * shape[k] + start[k] + idx[k];
+    memcpy(out + j * es, whole + (size_t)flat * es, es);
+    for (k = ndim; k-- > 0;) {
+      if (++idx[k] < extent[k]) break;
+      idx[k] = 0;
+    }
+  }
+}
+
+static void test_slices(void) {
+  static const int64_t shape[3] = {7, 33, 65}; /* 15015 elements */
+  /* {start, extent}: the whole tensor, rows, columns, a single element, odd
+     corners, full trailing dimensions (one contiguous run per row), empty
+     boxes */
+  static const int64_t boxes[][2][3] = {
+      {{0, 0, 0}, {7, 33, 65}}, {{2, 0, 0}, {3, 33, 65}}, {{0, 0, 5}, {7, 33, 1}},
+      {{6, 32, 64}, {1, 1, 1}}, {{1, 3, 7}, {5, 29, 57}}, {{3, 31, 0}, {4, 2, 65}},
+      {{0, 1, 1}, {7, 31, 63}}, {{4, 0, 17}, {2, 33, 33}}, {{0, 5, 0}, {7, 0, 65}},
+      {{7, 0, 0}, {0, 33, 65}}, {{1, 0, 64}, {6, 33, 1}},
+  };
+  const size_t total = 7 * 33 * 65;
+  const uint64_t seed = 31415;
+  int a, d, t;
+  size_t b;
+  for (a = 0; a < ALG_COUNT; a++)
+    for (d = 0; d < 3; d++) {
+      vs_initializer *h = NULL;
+      CHECK_STATUS(create_alg(algorithms[a], 2.0, VS_MODE_FAN_IN, (uint32_t)d, &seed, &h), VS_OK);
+      if (h == NULL) continue;
+      for (t = 0; t < T_COUNT; t++) {
+        const size_t es = vtype_size((vtype)t);
+        unsigned char *whole = (unsigned char *)xmalloc(total * es);
+        unsigned char *want = (unsigned char *)xmalloc(total * es);
+        unsigned char *part = (unsigned char *)xmalloc((total + 1) * es);
+        CHECK_STATUS(fill_t((vtype)t, h, shape, 3, whole, total), VS_OK);
+        for (b = 0; b < sizeof boxes / sizeof boxes[0]; b++) {
+          const int64_t *start = boxes[b][0], *extent = boxes[b][1];
+          const size_t n = (size_t)(extent[0] * extent[1] * extent[2]);
+          int before = check_failures_;
+          sentinel_fill(part, (total + 1) * es);
+          CHECK_STATUS(fill_slice_t((vtype)t, h, shape, 3, start, extent, part, n), VS_OK);
+          gather_box(whole, es, shape, 3, start, extent, want);
+          CHECK(memcmp(part, want, n * es) == 0);
+          CHECK(sentinel_intact(part + n * es, es));
+          if (n == 0)
+            CHECK_STATUS(fill_slice_t((vtype)t, h, shape, 3, start, extent, NULL, 0), VS_OK);
+          if (check_failures_ != before)
+            fprintf(stderr, "    ^ %s %s dist %d box %lu\n", vs_algorithm_name(algorithms[a]),
+                    vtype_name((vtype)t), d, (unsigned long)b);
+        }
+        /* boxes tiling the tensor, filled in any order, make the whole */
+        {
+          static const int64_t cuts[] = {0, 1, 16, 17, 33};
+          size_t i, j;
+          unsigned char *tile = (unsigned char *)xmalloc(total * es);
+          for (i = 4; i-- > 0;)
+            for (j = 0; j < 4; j++) {
+              const int64_t start[3] = {0, cuts[i], cuts[j] * 2};
+              const int64_t extent[3] = {7, cuts[i + 1] - cuts[i],
+                                         (j == 3 ? 65 : cuts[j + 1] * 2) - cuts[j] * 2};
+              const size_t n = (size_t)(extent[0] * extent[1] * extent[2]);
+              CHECK_STATUS(fill_slice_t((vtype)t, h, shape, 3, start, extent, tile, n), VS_OK);
+              gather_box(whole, es, shape, 3, start, extent, want);
+              CHECK(memcmp(tile, want, n * es) == 0);
+            }
+          free(tile);
+        }
+        /* a scalar's box: ndim 0, NULL start and extent */
+        {
+          unsigned char x[8], y[8];
+          CHECK_STATUS(fill_t((vtype)t, h, NULL, 0, x, 1), VS_OK);
+          CHECK_STATUS(fill_slice_t((vtype)t, h, NULL, 0, NULL, NULL, y, 1), VS_OK);
+          CHECK(memcmp(x, y, es) == 0);
+        }
+        free(whole);
+        free(want);
+        free(part);
+      }
+      vs_destroy(h);
+    }
 }
 
 static void test_empty_and_scalar(void) {
@@ -592,8 +706,10 @@ static void test_empty_and_scalar(void) {
 }
 
 int main(void) {
+  skip_unless_requested_isa_runs("values_" VS_TEST_LINKAGE);
   test_golden_vectors();
   test_ranges();
+  test_slices();
   test_reference_rounding();
   test_output_types();
   test_repeatable();

@@ -74,6 +74,64 @@ static inline vs_status fill_range_t(vtype t, const vs_initializer *h, const int
   }
 }
 
+/* vs_fill_slice_<t> */
+static inline vs_status fill_slice_t(vtype t, const vs_initializer *h, const int64_t *shape,
+                                     size_t ndim, const int64_t *start, const int64_t *extent,
+                                     void *out, size_t len) {
+  switch (t) {
+    case T_F32: return vs_fill_slice_f32(h, shape, ndim, start, extent, (float *)out, len);
+    case T_F64: return vs_fill_slice_f64(h, shape, ndim, start, extent, (double *)out, len);
+    case T_F16: return vs_fill_slice_f16(h, shape, ndim, start, extent, (uint16_t *)out, len);
+    default: return vs_fill_slice_bf16(h, shape, ndim, start, extent, (uint16_t *)out, len);
+  }
+}
+
+/* The sampling algorithms, oldest first. */
+#define ALG_COUNT 2
+static const uint32_t algorithms[ALG_COUNT] = {VS_ALGORITHM_PCG64_BLOCK_V1,
+                                               VS_ALGORITHM_SPLITMIX64_CTR_V2};
+
+/* Replaces *h (when non-NULL) by a handle of the same config for algorithm
+ * `alg`, destroying the old one; *h is NULL when that fails. */
+static inline vs_status use_algorithm(vs_initializer **h, uint32_t alg) {
+  vs_initializer *other = NULL;
+  vs_status st;
+  if (*h == NULL) return VS_ERR_NULL_ARGUMENT;
+  st = vs_with_algorithm(*h, alg, &other);
+  vs_destroy(*h);
+  *h = other;
+  return st;
+}
+
+/* vs_create for algorithm `alg` */
+static inline vs_status create_alg(uint32_t alg, double scale, uint32_t mode, uint32_t dist,
+                                   const uint64_t *seed, vs_initializer **out) {
+  vs_status st = vs_create(scale, mode, dist, seed, out);
+  if (st != VS_OK) return st;
+  return use_algorithm(out, alg);
+}
+
+/* Exit code ctest treats as "skipped" (SKIP_RETURN_CODE). */
+#define SKIP_EXIT_CODE 77
+
+/* When VS_MAX_ISA asks for a kernel this CPU does not have (the library
+ * then runs a narrower one, which another run of this test covers), the
+ * test is skipped: it says so and exits with SKIP_EXIT_CODE. */
+static inline void skip_unless_requested_isa_runs(const char *test) {
+  const char *want = getenv("VS_MAX_ISA");
+  const char *got = vs_isa();
+  size_t i;
+  if (want == NULL) return;
+  for (i = 0; want[i] != '\0' && got[i] != '\0'; i++) {
+    char a = want[i];
+    if (a >= 'A' && a <= 'Z') a = (char)(a - 'A' + 'a');
+    if (a != got[i]) break;
+  }
+  if (want[i] == '\0' && got[i] == '\0') return;
+  printf("%s: SKIPPED: VS_MAX_ISA=%s, but this CPU runs only the %s kernel\n", test, want, got);
+  exit(SKIP_EXIT_CODE);
+}
+
 /* malloc that never returns NULL (a test cannot go on without memory) */
 static inline void *xmalloc(size_t bytes) {
   void *p = malloc(bytes ? bytes : 1);
