@@ -398,8 +398,8 @@ int main(void)
     size_t i;
     int bad = 0;
 
-    printf("libvariance_scaling %s (header %s), algorithm %s\n\n", vs_version(),
-           VS_VERSION_STRING, vs_algorithm());
+    printf("libvariance_scaling %s (header %s), algorithm %s, kernel %s\n\n", vs_version(),
+           VS_VERSION_STRING, vs_algorithm(), vs_isa());
     for (i = 0; i < sizeof LAYERS / sizeof LAYERS[0]; i++)
         bad |= run_layer(&LAYERS[i]);
     bad |= show_bare_name();

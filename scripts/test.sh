@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Runs every test of libvariance_scaling: formatting, lints, the Rust unit,
-# statistical, rounding and golden tests, the header check, the C test suite
-# against the shared and the static library (CMake + ctest), the same suite
-# under ASan+UBSan and under valgrind memcheck, a short coverage-guided
-# fuzzing run of every fuzz target (VS_FUZZ_SECONDS each, 30 by default),
-# the install /
-# packaging checks with their consumer projects, the Go package's tests, and
-# the Python re-implementation and numpy cross-checks. Exits non-zero on any
-# failure.
+# statistical, rounding, golden and kernel-equivalence tests (every SIMD
+# kernel the CPU runs against the portable one), the check that the v2
+# polynomials in the docs and the code are the fitted ones, the header
+# check, the C test suite against the shared and the static library (CMake
+# + ctest; the shared one also under each VS_MAX_ISA kernel level), the same
+# suite under ASan+UBSan and under valgrind memcheck, the aarch64 build's
+# golden, kernel, slice and property tests under qemu, a short
+# coverage-guided fuzzing run of every fuzz target (VS_FUZZ_SECONDS each, 30
+# by default), the install / packaging checks with their consumer projects,
+# the Go package's tests, and the Python re-implementations and numpy
+# cross-checks. Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,8 +28,11 @@ if cargo tree --locked -e features -i num-traits | grep -q 'num-traits feature "
     exit 1
 fi
 
-step "cargo test (release)"
+step "cargo test (release; tests/kernels.rs names the SIMD kernels it exercised and skipped)"
 cargo test --locked --release
+
+step "v2 polynomials: docs/algorithm-v2.md and src/engine/v2/coefficients.rs are the fit"
+python3 scripts/v2-coefficients.py --check
 
 step "header check: include/variance_scaling.h is what cbindgen generates"
 # the builds above regenerated it through build.rs
@@ -44,6 +50,9 @@ cmake --workflow --preset default
 
 step "C test suite under ASan+UBSan (preset asan) and valgrind memcheck (preset valgrind)"
 bash scripts/test-sanitizers.sh
+
+step "aarch64: golden vectors, kernels, slices and properties under qemu-aarch64"
+bash scripts/test-aarch64.sh
 
 step "Fuzzing: every cargo-fuzz target for ${VS_FUZZ_SECONDS:-30}s (libFuzzer + ASan)"
 bash scripts/fuzz.sh "${VS_FUZZ_SECONDS:-30}"

@@ -566,10 +566,16 @@ unsafe fn fill_any<T: Element>(
 /// IEEE-754 binary32 values.
 ///
 /// The values are a pure function of (seed, scale, mode, distribution,
-/// axes, shape): the same bits on every call, thread count and release of
-/// this major version (algorithm `pcg64-block-v1`, see
-/// docs/algorithm.md). Each value is the `vs_fill_f64` value rounded to
-/// nearest-even.
+/// axes, shape) and the handle's algorithm: the same bits on every call,
+/// thread count, CPU and kernel (`vs_isa`), and release of this major
+/// version. With the default algorithm, `splitmix64-ctr-v2`
+/// (docs/algorithm-v2.md), f32, f16 and bf16 share one binary32 stream and
+/// f64 is a separate binary64 stream; with `pcg64-block-v1`
+/// (docs/algorithm.md, the only algorithm of 0.1, see `vs_with_algorithm`),
+/// each f32 value is the `vs_fill_f64` value rounded to nearest-even.
+/// The default floating-point environment is assumed (round to nearest,
+/// no flush-to-zero or denormals-are-zero): restore it around the call if
+/// the caller changed it.
 ///
 /// * `shape` may be NULL only when `ndim == 0` (a scalar: 1 element);
 ///   Any rank is accepted. A zero dimension is a valid empty tensor.
@@ -586,8 +592,9 @@ unsafe fn fill_any<T: Element>(
 /// nothing is written to `out`.
 ///
 /// Thread-safe; large fills use up to `vs_set_max_threads` threads (fills
-/// below 2 x 131072 elements never start a thread). The library keeps no
-/// pointer after it returns.
+/// below 2 x 131072 elements never start a thread). Outputs of at least 8
+/// MiB are written with non-temporal stores, which bypass the cache (the
+/// values are the same). The library keeps no pointer after it returns.
 ///
 /// # Safety
 /// `init` is NULL or a live handle; `shape` is NULL or has `ndim`
@@ -606,8 +613,9 @@ pub unsafe extern "C" fn vs_fill_f32(
     })
 }
 
-/// As `vs_fill_f32`, with IEEE-754 binary64 output: the stream every other
-/// type is rounded from.
+/// As `vs_fill_f32`, with IEEE-754 binary64 output: with the default
+/// algorithm its own binary64 stream, with `pcg64-block-v1` the stream
+/// every other type is rounded from.
 ///
 /// # Safety
 /// As `vs_fill_f32`.
@@ -669,8 +677,9 @@ pub unsafe extern "C" fn vs_fill_bf16(
 /// tensor `shape` into `out[0..count]`, bit-identical to the same elements
 /// of `vs_fill_f32`. Fans come from the whole shape (as TF1's
 /// `partition_info`), so shards of one tensor can be filled separately, in
-/// any order, on any thread. Costs the written elements plus at most one
-/// block (`VS_BLOCK_LEN`) of discarded draws.
+/// any order, on any thread. With the default algorithm, costs only the
+/// written elements (whatever the offset); with `pcg64-block-v1`, plus at
+/// most one block (`VS_BLOCK_LEN`) of discarded draws.
 ///
 /// `offset + count` must not exceed the element count
 /// (`VS_ERR_BUFFER_SIZE` otherwise, also when the sum overflows); `out`

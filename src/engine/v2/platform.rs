@@ -173,7 +173,10 @@ macro_rules! dispatch32 {
                     // SAFETY: as above.
                     Isa::Avx512 => unsafe { super::avx512::$avx512(s, start, out, stores) },
                     #[cfg(not(target_arch = "x86_64"))]
-                    _ => unreachable!("only the portable kernel exists on this architecture"),
+                    _ => {
+                        let _ = stores;
+                        unreachable!("only the portable kernel exists on this architecture")
+                    }
                 }
             }
         }
@@ -199,7 +202,10 @@ pub fn fill64(isa: Isa, s: &Stream64, start: u64, out: &mut [f64], stores: Store
         // SAFETY: assert_runs checked that the CPU has AVX-512 F and DQ.
         Isa::Avx512 => unsafe { super::avx512::fill_f64(s, start, out, stores) },
         #[cfg(not(target_arch = "x86_64"))]
-        _ => unreachable!("only the portable kernel exists on this architecture"),
+        _ => {
+            let _ = stores;
+            unreachable!("only the portable kernel exists on this architecture")
+        }
     }
 }
 
