@@ -2,13 +2,54 @@
 // TensorFlow / Keras 3 VarianceScaling weight initializer with a C ABI: the
 // same fan rules, the same scale/n variance, the same three distributions
 // and the same config JSON as Keras, with values reproducible bit for bit
-// from a 64-bit seed (algorithm "pcg64-block-v1").
+// from a 64-bit seed and the sampling algorithm (by default
+// "splitmix64-ctr-v2").
 //
 //	seed := uint64(42)
 //	ini, err := variancescaling.New(2.0, variancescaling.FanIn, variancescaling.TruncatedNormal, &seed)
 //	if err != nil { ... }
 //	defer ini.Close()
 //	w, err := ini.Fill32([]int64{3, 3, 16, 32}) // He normal Conv2D kernel (kh, kw, in, out)
+//
+// # Algorithms
+//
+// An Algorithm turns (seed, scale, mode, distribution, axes, shape) into
+// values; each is specified bit for bit and kept, bit for bit, for as long
+// as the library exists. Since libvariance_scaling 0.2 new handles use
+// DefaultAlgorithm, SplitMix64CtrV2 ("splitmix64-ctr-v2"): a counter-based
+// generator, so every element is computed independently, with SIMD kernels.
+// Its float32, binary16 and bfloat16 fills share one binary32 stream (the
+// 16-bit values are the float32 values rounded), and Fill64 has its own
+// binary64 stream: a float32 value is not the float64 value rounded.
+//
+// The 0.1 algorithm, PCG64BlockV1 ("pcg64-block-v1"), stays available. A
+// program that needs 0.1's bits (checkpoints, tests pinned to old values)
+// derives a handle for it; the new handle must be closed too, and the
+// original stays usable:
+//
+//	v1, err := ini.WithAlgorithm(variancescaling.PCG64BlockV1)
+//	if err != nil { ... }
+//	defer v1.Close()
+//	w, err := v1.Fill32([]int64{3, 3, 16, 32}) // the values of 0.1
+//
+// With PCG64BlockV1 every type is the float64 value rounded, as in 0.1.
+// Initializer.Algorithm tells a handle's algorithm. The config JSON does not
+// carry it (it is not a Keras key): keep it next to the JSON when a run must
+// be reproduced.
+//
+// ISA names the SIMD kernel the fills run on ("portable", "avx2" or
+// "avx512"); the environment variable VS_MAX_ISA=portable|avx2|avx512,
+// set before the first fill, caps it. Every kernel gives the same bits.
+//
+// # Shards
+//
+// FillRange32 (and the other FillRange methods) fill a range of the
+// row-major flattened tensor; FillSlice32 (FillSlice32Into, FillSlice64,
+// FillSlice64Into, FillSliceFloat16BitsInto, FillSliceBFloat16BitsInto)
+// fill an N-d box [start, start+extent) of it, such as the columns a
+// tensor-parallel rank owns. Fans come from the whole shape, and each shard
+// is bit-identical to the same elements of the whole fill, so the shards of
+// one tensor can be filled on any goroutines, processes or machines.
 //
 // # Linking
 //

@@ -12,16 +12,17 @@ import "errors"
 type Status int32
 
 const (
-	StatusOK                  Status = 0 // VS_OK: success
-	StatusNullArgument        Status = 1 // VS_ERR_NULL_ARGUMENT: a required pointer was NULL (here: a closed Initializer)
-	StatusInvalidScale        Status = 2 // VS_ERR_INVALID_SCALE: scale not a finite number > 0
-	StatusInvalidMode         Status = 3 // VS_ERR_INVALID_MODE: not fan_in, fan_out, fan_avg
-	StatusInvalidDistribution Status = 4 // VS_ERR_INVALID_DISTRIBUTION: not a known distribution
-	StatusInvalidDtype        Status = 5 // VS_ERR_INVALID_DTYPE: a config's dtype is not a floating-point type
-	StatusInvalidShape        Status = 6 // VS_ERR_INVALID_SHAPE: negative dimension, overflow, axis out of range
-	StatusBufferSize          Status = 7 // VS_ERR_BUFFER_SIZE: wrong length, or a range past the end
-	StatusInvalidConfig       Status = 8 // VS_ERR_INVALID_CONFIG: bad JSON config, or only one axes list
-	StatusInternal            Status = 9 // VS_ERR_INTERNAL: should never happen
+	StatusOK                  Status = 0  // VS_OK: success
+	StatusNullArgument        Status = 1  // VS_ERR_NULL_ARGUMENT: a required pointer was NULL (here: a closed Initializer)
+	StatusInvalidScale        Status = 2  // VS_ERR_INVALID_SCALE: scale not a finite number > 0
+	StatusInvalidMode         Status = 3  // VS_ERR_INVALID_MODE: not fan_in, fan_out, fan_avg
+	StatusInvalidDistribution Status = 4  // VS_ERR_INVALID_DISTRIBUTION: not a known distribution
+	StatusInvalidDtype        Status = 5  // VS_ERR_INVALID_DTYPE: a config's dtype is not a floating-point type
+	StatusInvalidShape        Status = 6  // VS_ERR_INVALID_SHAPE: negative dimension, overflow, axis out of range, box outside the tensor
+	StatusBufferSize          Status = 7  // VS_ERR_BUFFER_SIZE: wrong length, or a range past the end
+	StatusInvalidConfig       Status = 8  // VS_ERR_INVALID_CONFIG: bad JSON config, or only one axes list
+	StatusInternal            Status = 9  // VS_ERR_INTERNAL: should never happen
+	StatusInvalidAlgorithm    Status = 10 // VS_ERR_INVALID_ALGORITHM: not a known Algorithm number
 )
 
 var statusNames = [...]string{
@@ -35,6 +36,7 @@ var statusNames = [...]string{
 	StatusBufferSize:          "VS_ERR_BUFFER_SIZE",
 	StatusInvalidConfig:       "VS_ERR_INVALID_CONFIG",
 	StatusInternal:            "VS_ERR_INTERNAL",
+	StatusInvalidAlgorithm:    "VS_ERR_INVALID_ALGORITHM",
 }
 
 // String returns the C name, such as "VS_ERR_INVALID_SCALE", or

@@ -9,8 +9,7 @@ import (
 )
 
 // A He normal Conv2D kernel, 3x3, 16 -> 32 channels (Keras layout
-// (kh, kw, in, out)): the same values as the C quick start in the
-// library's README.
+// (kh, kw, in, out)), with the default algorithm, splitmix64-ctr-v2.
 func ExampleNew() {
 	seed := uint64(42)
 	ini, err := variancescaling.New(2.0, variancescaling.FanIn, variancescaling.TruncatedNormal, &seed)
@@ -24,7 +23,44 @@ func ExampleNew() {
 		log.Fatal(err)
 	}
 	fmt.Printf("w[0] = %+f  w[1] = %+f  w[%d] = %+f\n", w[0], w[1], len(w)-1, w[len(w)-1])
-	// Output: w[0] = -0.220027  w[1] = -0.249012  w[4607] = -0.015654
+	// Output: w[0] = +0.107058  w[1] = +0.080227  w[4607] = +0.254639
+}
+
+// The bits of libvariance_scaling 0.1: derive a handle with the 0.1
+// algorithm, pcg64-block-v1 (the same kernel as in ExampleNew).
+func ExampleInitializer_WithAlgorithm() {
+	seed := uint64(42)
+	ini, err := variancescaling.New(2.0, variancescaling.FanIn, variancescaling.TruncatedNormal, &seed)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer ini.Close()
+	v1, err := ini.WithAlgorithm(variancescaling.PCG64BlockV1)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer v1.Close() // a new handle; ini stays usable
+
+	w, err := v1.Fill32([]int64{3, 3, 16, 32})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(ini.Algorithm(), "->", v1.Algorithm())
+	fmt.Printf("w[0] = %+f  w[1] = %+f  w[%d] = %+f\n", w[0], w[1], len(w)-1, w[len(w)-1])
+	// Output:
+	// splitmix64-ctr-v2 -> pcg64-block-v1
+	// w[0] = -0.220027  w[1] = -0.249012  w[4607] = -0.015654
+}
+
+// The algorithms and their names.
+func ExampleAlgorithm() {
+	fmt.Println(variancescaling.DefaultAlgorithm, uint32(variancescaling.DefaultAlgorithm))
+	fmt.Println(variancescaling.PCG64BlockV1, uint32(variancescaling.PCG64BlockV1))
+	fmt.Println(variancescaling.Algorithm(7))
+	// Output:
+	// splitmix64-ctr-v2 2
+	// pcg64-block-v1 1
+	// Algorithm(7)
 }
 
 // An initializer read from a Keras model file's serialized form.
@@ -69,7 +105,29 @@ func ExampleInitializer_FillRange32() {
 		log.Fatal(err)
 	}
 	fmt.Printf("%+f %+f\n", shard[0], shard[1])
-	// Output: -0.220027 -0.249012
+	// Output: +0.107058 +0.080227
+}
+
+// A tensor-parallel shard: the output channels [8, 16) of a Dense kernel
+// (in, out) = (784, 32), bit-identical to those columns of the whole fill.
+func ExampleInitializer_FillSlice32() {
+	seed := uint64(42)
+	ini, _ := variancescaling.New(1.0, variancescaling.FanAvg, variancescaling.Uniform, &seed)
+	defer ini.Close()
+	shape := []int64{784, 32}
+	shard, err := ini.FillSlice32(shape, []int64{0, 8}, []int64{784, 8})
+	if err != nil {
+		log.Fatal(err)
+	}
+	whole, _ := ini.Fill32(shape)
+	fmt.Println(len(shard), shard[0] == whole[8], shard[9] == whole[32+9])
+	// Output: 6272 true true
+}
+
+// The SIMD kernel of the fills; VS_MAX_ISA=portable|avx2|avx512 in the
+// environment caps it. Every kernel gives the same bits.
+func ExampleISA() {
+	fmt.Println("kernel:", variancescaling.ISA()) // "portable", "avx2" or "avx512"
 }
 
 // Errors carry the library's status and message.

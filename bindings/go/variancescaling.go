@@ -31,12 +31,29 @@ static int32_t vsgo_ret(int32_t st, char **msg) {
 // A non-NULL pointer for an empty (but present) axes list.
 static const int64_t vsgo_no_axes[1] = {0};
 
-// vs_create or vs_create_with_axes, then vs_get_seed: one handle and its seed.
+// After a handle was created: its seed and algorithm (read once; a handle is
+// immutable). On failure the handle is destroyed and *out set to NULL.
+static int32_t vsgo_created(vs_initializer **out, uint64_t *seed_out,
+                            uint32_t *alg_out, char **msg) {
+	int32_t st = (int32_t)vs_get_seed(*out, seed_out);
+	if (st == 0)
+		st = (int32_t)vs_get_algorithm(*out, alg_out);
+	if (st != 0) {
+		vsgo_fail(st, msg);
+		vs_destroy(*out);
+		*out = NULL;
+	}
+	return st;
+}
+
+// vs_create or vs_create_with_axes, then vs_get_seed and vs_get_algorithm:
+// one handle, its seed and its algorithm.
 static int32_t vsgo_create(double scale, uint32_t mode, uint32_t dist,
                            int has_seed, uint64_t seed,
                            int has_in, const int64_t *in, size_t nin,
                            int has_out, const int64_t *outax, size_t nout,
-                           vs_initializer **out, uint64_t *seed_out, char **msg) {
+                           vs_initializer **out, uint64_t *seed_out,
+                           uint32_t *alg_out, char **msg) {
 	const uint64_t *sp = has_seed ? &seed : NULL;
 	int32_t st;
 	*msg = NULL;
@@ -49,29 +66,28 @@ static int32_t vsgo_create(double scale, uint32_t mode, uint32_t dist,
 	}
 	if (st != 0)
 		return vsgo_fail(st, msg);
-	st = (int32_t)vs_get_seed(*out, seed_out);
-	if (st != 0) {
-		vsgo_fail(st, msg);
-		vs_destroy(*out);
-		*out = NULL;
-	}
-	return st;
+	return vsgo_created(out, seed_out, alg_out, msg);
 }
 
-// vs_from_config_json, then vs_get_seed.
+// vs_from_config_json, then vs_get_seed and vs_get_algorithm.
 static int32_t vsgo_from_json(const char *json, vs_initializer **out,
-                              uint64_t *seed_out, char **msg) {
+                              uint64_t *seed_out, uint32_t *alg_out, char **msg) {
 	int32_t st = (int32_t)vs_from_config_json(json, out);
 	*msg = NULL;
 	if (st != 0)
 		return vsgo_fail(st, msg);
-	st = (int32_t)vs_get_seed(*out, seed_out);
-	if (st != 0) {
-		vsgo_fail(st, msg);
-		vs_destroy(*out);
-		*out = NULL;
-	}
-	return st;
+	return vsgo_created(out, seed_out, alg_out, msg);
+}
+
+// vs_with_algorithm, then vs_get_seed and vs_get_algorithm of the new handle.
+static int32_t vsgo_with_algorithm(const vs_initializer *h, uint32_t alg,
+                                   vs_initializer **out, uint64_t *seed_out,
+                                   uint32_t *alg_out, char **msg) {
+	int32_t st = (int32_t)vs_with_algorithm(h, alg, out);
+	*msg = NULL;
+	if (st != 0)
+		return vsgo_fail(st, msg);
+	return vsgo_created(out, seed_out, alg_out, msg);
 }
 
 // The config JSON in malloc'd memory (*json, *len bytes plus a NUL).
@@ -127,6 +143,20 @@ static int32_t vsgo_fill_range(int kind, const vs_initializer *h, const int64_t 
 	return vsgo_ret(st, msg);
 }
 
+static int32_t vsgo_fill_slice(int kind, const vs_initializer *h, const int64_t *shape,
+                               size_t ndim, const int64_t *start, const int64_t *extent,
+                               void *out, size_t len, char **msg) {
+	int32_t st;
+	switch (kind) {
+	case VSGO_F32: st = (int32_t)vs_fill_slice_f32(h, shape, ndim, start, extent, (float *)out, len); break;
+	case VSGO_F64: st = (int32_t)vs_fill_slice_f64(h, shape, ndim, start, extent, (double *)out, len); break;
+	case VSGO_F16: st = (int32_t)vs_fill_slice_f16(h, shape, ndim, start, extent, (uint16_t *)out, len); break;
+	case VSGO_BF16: st = (int32_t)vs_fill_slice_bf16(h, shape, ndim, start, extent, (uint16_t *)out, len); break;
+	default: st = VS_ERR_INTERNAL; break;
+	}
+	return vsgo_ret(st, msg);
+}
+
 static int32_t vsgo_describe(const vs_initializer *h, const int64_t *shape, size_t ndim,
                              struct vs_params *p, char **msg) {
 	return vsgo_ret((int32_t)vs_describe(h, shape, ndim, p), msg);
@@ -142,6 +172,7 @@ static const char *vsgo_header_version(void) { return VS_VERSION_STRING; }
 import "C"
 
 import (
+	"errors"
 	"math"
 	"runtime"
 	"strings"
@@ -200,6 +231,47 @@ func (d Distribution) String() string {
 	return "Distribution(" + uitoa(uint64(d)) + ")"
 }
 
+// Algorithm is a sampling algorithm (vs_algorithm_id): how a seed becomes
+// values. Each algorithm has a name and version (String), is specified bit
+// for bit in the library's docs, and is kept, bit for bit, for as long as
+// the library exists. The numbers are the C ABI's.
+//
+// New handles use DefaultAlgorithm; WithAlgorithm derives a handle for
+// another one, for example PCG64BlockV1 to get the bits of
+// libvariance_scaling 0.1.
+type Algorithm uint32
+
+const (
+	// PCG64BlockV1 is "pcg64-block-v1" (docs/algorithm.md of the library),
+	// the only algorithm of libvariance_scaling 0.1: one PCG64 stream per
+	// block of BlockLen elements, ziggurat normals; float32, binary16 and
+	// bfloat16 values are the float64 values rounded
+	// (VS_ALGORITHM_PCG64_BLOCK_V1). Select it to keep 0.1's bits.
+	PCG64BlockV1 Algorithm = 1
+	// SplitMix64CtrV2 is "splitmix64-ctr-v2" (docs/algorithm-v2.md), the
+	// default since 0.2: SplitMix64 in counter mode, inverse-CDF truncated
+	// normals and Box-Muller normals, with SIMD kernels chosen at run time
+	// (ISA). float32, binary16 and bfloat16 share one binary32 stream (the
+	// 16-bit values are the float32 values rounded); float64 has its own
+	// binary64 stream (VS_ALGORITHM_SPLITMIX64_CTR_V2).
+	SplitMix64CtrV2 Algorithm = 2
+
+	// DefaultAlgorithm is the algorithm New, NewWithAxes and FromConfigJSON
+	// give a handle (VS_ALGORITHM_DEFAULT of the header this package was
+	// compiled against): SplitMix64CtrV2.
+	DefaultAlgorithm = SplitMix64CtrV2
+)
+
+// String returns the algorithm's name and version from the library
+// (vs_algorithm_name), such as "pcg64-block-v1" or "splitmix64-ctr-v2", or
+// "Algorithm(N)" for a number no algorithm has.
+func (a Algorithm) String() string {
+	if n := C.vs_algorithm_name(C.uint32_t(a)); n != nil {
+		return C.GoString(n)
+	}
+	return "Algorithm(" + uitoa(uint64(a)) + ")"
+}
+
 // Compile-time checks that the Go numbers are the header's.
 func _() {
 	var x [1]struct{}
@@ -219,11 +291,18 @@ func _() {
 	_ = x[StatusBufferSize-C.VS_ERR_BUFFER_SIZE]
 	_ = x[StatusInvalidConfig-C.VS_ERR_INVALID_CONFIG]
 	_ = x[StatusInternal-C.VS_ERR_INTERNAL]
+	_ = x[StatusInvalidAlgorithm-C.VS_ERR_INVALID_ALGORITHM]
+	_ = x[PCG64BlockV1-C.VS_ALGORITHM_PCG64_BLOCK_V1]
+	_ = x[SplitMix64CtrV2-C.VS_ALGORITHM_SPLITMIX64_CTR_V2]
+	_ = x[DefaultAlgorithm-C.VS_ALGORITHM_DEFAULT]
 	_ = x[BlockLen-C.VS_BLOCK_LEN]
 }
 
-// BlockLen is the number of elements per block of the sampling algorithm
-// (VS_BLOCK_LEN): a range fill costs at most one block of discarded draws.
+// BlockLen is the number of elements per block of PCG64BlockV1
+// (VS_BLOCK_LEN): with that algorithm a range fill costs at most one block
+// of discarded draws (a slice fill one block per contiguous run of its
+// box). SplitMix64CtrV2, the default, has no blocks: a range or slice fill
+// computes only its own elements.
 const BlockLen = 1024
 
 // Params is what a fill of a shape uses, as Describe reports it (vs_params).
@@ -236,16 +315,20 @@ type Params struct {
 }
 
 // Initializer is a VarianceScaling initializer: scale, mode, distribution,
-// 64-bit seed and optional fan axes, held by a library handle.
+// 64-bit seed, optional fan axes and sampling algorithm, held by a library
+// handle. It is immutable; WithAlgorithm derives a new one for another
+// algorithm.
 //
 // Its methods may be called from any number of goroutines at once. Close
 // releases the handle (a finalizer does it too, for a forgotten Close);
-// afterwards every method but Seed and Close returns an error that matches
-// ErrClosed. Close waits for calls in progress on other goroutines.
+// afterwards every method but Seed, Algorithm and Close returns an error
+// that matches ErrClosed. Close waits for calls in progress on other
+// goroutines.
 type Initializer struct {
 	mu   sync.RWMutex // read-held during every library call; Close write-locks
 	h    *C.vs_initializer
 	seed uint64
+	alg  Algorithm
 }
 
 // Elements of the fills (the kind numbers of vsgo_fill).
@@ -256,10 +339,11 @@ const (
 	kindBF16 C.int = C.VSGO_BF16
 )
 
-// New returns an initializer with the default fan rule. seed points to the
-// 64-bit seed, or is nil for an unseeded initializer, whose seed is drawn
-// from the operating system once, now (Seed tells it; the config JSON says
-// "seed":null); the values are then the same on every call. Errors:
+// New returns an initializer with the default fan rule and the default
+// algorithm (DefaultAlgorithm; WithAlgorithm derives another). seed points
+// to the 64-bit seed, or is nil for an unseeded initializer, whose seed is
+// drawn from the operating system once, now (Seed tells it; the config JSON
+// says "seed":null); the values are then the same on every call. Errors:
 // StatusInvalidScale (scale not finite and > 0), StatusInvalidMode,
 // StatusInvalidDistribution, StatusInternal (no OS entropy).
 func New(scale float64, mode Mode, distribution Distribution, seed *uint64) (*Initializer, error) {
@@ -290,6 +374,7 @@ func create(op string, scale float64, mode Mode, distribution Distribution, seed
 		seedVal C.uint64_t
 		h       *C.vs_initializer
 		got     C.uint64_t
+		alg     C.uint32_t
 		msg     *C.char
 	)
 	if seed != nil {
@@ -299,13 +384,13 @@ func create(op string, scale float64, mode Mode, distribution Distribution, seed
 		hasSeed, seedVal,
 		boolInt(inputAxes != nil), int64Ptr(inputAxes), C.size_t(len(inputAxes)),
 		boolInt(outputAxes != nil), int64Ptr(outputAxes), C.size_t(len(outputAxes)),
-		&h, &got, &msg)
+		&h, &got, &alg, &msg)
 	runtime.KeepAlive(inputAxes)
 	runtime.KeepAlive(outputAxes)
 	if err := newError(op, st, msg); err != nil {
 		return nil, err
 	}
-	return wrap(h, uint64(got)), nil
+	return wrap(h, uint64(got), Algorithm(alg)), nil
 }
 
 // FromConfigJSON returns an initializer from Keras JSON: a config object as
@@ -313,7 +398,10 @@ func create(op string, scale float64, mode Mode, distribution Distribution, seed
 // defaults), a serialized initializer ({"class_name": "HeNormal", "config":
 // {...}, ...}; VarianceScaling, GlorotNormal, GlorotUniform, HeNormal,
 // HeUniform, LecunNormal, LecunUniform), or a JSON string naming one of them
-// ("he_normal", unseeded). Errors: StatusInvalidConfig (malformed JSON,
+// ("he_normal", unseeded). The handle has the default algorithm
+// (DefaultAlgorithm): the algorithm is not a Keras key, so keep it next to
+// the JSON when a run must be reproduced with another one (WithAlgorithm).
+// Errors: StatusInvalidConfig (malformed JSON,
 // unknown key or class, bad seed, a NUL byte in json, ...),
 // StatusInvalidScale, StatusInvalidMode, StatusInvalidDistribution,
 // StatusInvalidDtype.
@@ -327,17 +415,50 @@ func FromConfigJSON(json string) (*Initializer, error) {
 	var (
 		h   *C.vs_initializer
 		got C.uint64_t
+		alg C.uint32_t
 		msg *C.char
 	)
-	st := C.vsgo_from_json(cjson, &h, &got, &msg)
+	st := C.vsgo_from_json(cjson, &h, &got, &alg, &msg)
 	if err := newError("FromConfigJSON", st, msg); err != nil {
 		return nil, err
 	}
-	return wrap(h, uint64(got)), nil
+	return wrap(h, uint64(got), Algorithm(alg)), nil
 }
 
-func wrap(h *C.vs_initializer, seed uint64) *Initializer {
-	in := &Initializer{h: h, seed: seed}
+// WithAlgorithm returns a new Initializer equal to in (config, seed, fan
+// axes) but for the sampling algorithm a. The caller owns it and must Close
+// it; in is not changed and stays usable, and closing either does not
+// affect the other. With PCG64BlockV1 the fills give the bits of
+// libvariance_scaling 0.1:
+//
+//	v1, err := ini.WithAlgorithm(variancescaling.PCG64BlockV1)
+//	if err != nil { ... }
+//	defer v1.Close()
+//
+// The new handle's ConfigJSON is the same (the algorithm is not a Keras
+// key). Errors: StatusInvalidAlgorithm (a number no algorithm has),
+// ErrClosed (in is closed or nil), StatusInternal.
+func (in *Initializer) WithAlgorithm(a Algorithm) (*Initializer, error) {
+	h, err := in.acquire("WithAlgorithm")
+	if err != nil {
+		return nil, err
+	}
+	defer in.release()
+	var (
+		nh  *C.vs_initializer
+		got C.uint64_t
+		alg C.uint32_t
+		msg *C.char
+	)
+	st := C.vsgo_with_algorithm(h, C.uint32_t(a), &nh, &got, &alg, &msg)
+	if err := newError("WithAlgorithm", st, msg); err != nil {
+		return nil, err
+	}
+	return wrap(nh, uint64(got), Algorithm(alg)), nil
+}
+
+func wrap(h *C.vs_initializer, seed uint64, alg Algorithm) *Initializer {
+	in := &Initializer{h: h, seed: seed, alg: alg}
 	runtime.SetFinalizer(in, (*Initializer).Close)
 	return in
 }
@@ -385,6 +506,16 @@ func (in *Initializer) Seed() uint64 {
 		return 0
 	}
 	return in.seed
+}
+
+// Algorithm returns the handle's sampling algorithm (vs_get_algorithm, read
+// once at creation): DefaultAlgorithm unless the handle was made by
+// WithAlgorithm. It works after Close too (0 for a nil *Initializer).
+func (in *Initializer) Algorithm() Algorithm {
+	if in == nil {
+		return 0
+	}
+	return in.alg
 }
 
 // ConfigJSON returns the config as Keras 3's get_config() JSON, exactly
@@ -441,11 +572,12 @@ func (in *Initializer) Describe(shape []int64) (Params, error) {
 
 // Fill32 returns a new row-major tensor of shape (TensorFlow/Keras layout
 // (..., in, out) for the default fan rule) as float32 values. The values
-// are a pure function of (seed, scale, mode, distribution, axes, shape):
-// the same bits on every call, machine, thread count and release of one
-// major version. A nil or empty shape is a scalar (one element); a zero
-// dimension gives an empty, non-nil slice. Errors: StatusInvalidShape,
-// StatusInvalidScale (uniform whose limit overflows), StatusInternal.
+// are a pure function of (seed, scale, mode, distribution, axes, shape) and
+// the handle's Algorithm: the same bits on every call, machine, SIMD kernel
+// (ISA), thread count and release. A nil or empty shape is a scalar (one
+// element); a zero dimension gives an empty, non-nil slice. Errors:
+// StatusInvalidShape, StatusInvalidScale (uniform whose limit overflows),
+// StatusInternal.
 func (in *Initializer) Fill32(shape []int64) ([]float32, error) {
 	return fillNew[float32](in, "Fill32", kindF32, shape)
 }
@@ -465,8 +597,10 @@ func (in *Initializer) FillRange32(shape []int64, offset uint64, dst []float32) 
 	return fillRange(in, "FillRange32", kindF32, shape, offset, dst)
 }
 
-// Fill64 is Fill32 with float64 values: the stream every other type is
-// rounded from (each Fill32 value is the Fill64 value rounded to nearest-even).
+// Fill64 is Fill32 with float64 values. With SplitMix64CtrV2 (the default)
+// float64 has its own binary64 stream, independent of the float32 values;
+// with PCG64BlockV1 it is the stream every other type is rounded from (each
+// Fill32 value is then the Fill64 value rounded to nearest-even).
 func (in *Initializer) Fill64(shape []int64) ([]float64, error) {
 	return fillNew[float64](in, "Fill64", kindF64, shape)
 }
@@ -506,6 +640,55 @@ func (in *Initializer) FillRangeBFloat16Bits(shape []int64, offset uint64, dst [
 	return fillRange(in, "FillRangeBFloat16Bits", kindBF16, shape, offset, dst)
 }
 
+// FillSlice32 returns the row-major box [start, start+extent) of the tensor
+// shape (a tensor-parallel or pipeline-parallel shard) as a new slice of
+// float32 values: element j is the box's j-th element in row-major order
+// inside the box, bit-identical to the same element of Fill32(shape). Fans
+// come from the whole shape, so any partition of a tensor into boxes,
+// filled on any goroutines, processes or machines, gives the whole fill's
+// bits. With SplitMix64CtrV2 (the default) only the box's elements are
+// computed.
+//
+// start and extent have one entry per dimension of shape (all three nil or
+// empty for a scalar, whose box is the scalar); an extent with a 0 is an
+// empty box (an empty, non-nil slice). Errors: StatusInvalidShape (the
+// shape as in Fill32; start or extent of another length than shape; a
+// negative start or extent; start+extent beyond a dimension),
+// StatusBufferSize (a box too large for one Go slice), StatusInvalidScale,
+// StatusInternal.
+func (in *Initializer) FillSlice32(shape, start, extent []int64) ([]float32, error) {
+	return fillSliceNew[float32](in, "FillSlice32", kindF32, shape, start, extent)
+}
+
+// FillSlice32Into fills dst, whose length must be the element count of the
+// box (the product of extent; StatusBufferSize otherwise), as FillSlice32
+// does. On error dst is untouched.
+func (in *Initializer) FillSlice32Into(shape, start, extent []int64, dst []float32) error {
+	return fillSliceInto(in, "FillSlice32Into", kindF32, shape, start, extent, dst)
+}
+
+// FillSlice64 is FillSlice32 with float64 values (boxes of Fill64).
+func (in *Initializer) FillSlice64(shape, start, extent []int64) ([]float64, error) {
+	return fillSliceNew[float64](in, "FillSlice64", kindF64, shape, start, extent)
+}
+
+// FillSlice64Into is FillSlice32Into with float64 values.
+func (in *Initializer) FillSlice64Into(shape, start, extent []int64, dst []float64) error {
+	return fillSliceInto(in, "FillSlice64Into", kindF64, shape, start, extent, dst)
+}
+
+// FillSliceFloat16BitsInto is FillSlice32Into with binary16 bits (boxes of
+// FillFloat16BitsInto).
+func (in *Initializer) FillSliceFloat16BitsInto(shape, start, extent []int64, dst []uint16) error {
+	return fillSliceInto(in, "FillSliceFloat16BitsInto", kindF16, shape, start, extent, dst)
+}
+
+// FillSliceBFloat16BitsInto is FillSlice32Into with bfloat16 bits (boxes of
+// FillBFloat16BitsInto).
+func (in *Initializer) FillSliceBFloat16BitsInto(shape, start, extent []int64, dst []uint16) error {
+	return fillSliceInto(in, "FillSliceBFloat16BitsInto", kindBF16, shape, start, extent, dst)
+}
+
 type element interface {
 	float32 | float64 | uint16
 }
@@ -541,6 +724,54 @@ func fillInto[T element](in *Initializer, op string, kind C.int, shape []int64, 
 	st := C.vsgo_fill(kind, h, int64Ptr(shape), C.size_t(len(shape)),
 		slicePtr(dst), C.size_t(len(dst)), &msg)
 	runtime.KeepAlive(shape)
+	runtime.KeepAlive(dst)
+	return newError(op, st, msg)
+}
+
+func fillSliceNew[T element](in *Initializer, op string, kind C.int, shape, start, extent []int64) ([]T, error) {
+	var zero T
+	count, ok := elementCount(extent)
+	if !ok || count > int64(math.MaxInt)/int64(unsafe.Sizeof(zero)) {
+		// The library reports an invalid shape or box (a negative extent,
+		// a box outside the tensor: every box beyond MaxInt64 elements is
+		// one), with its message; a valid box gets StatusBufferSize for
+		// the empty dst.
+		err := fillSliceInto[T](in, op, kind, shape, start, extent, nil)
+		if err != nil && !(ok && errors.Is(err, StatusBufferSize)) {
+			return nil, err
+		}
+		if !ok {
+			return nil, &Error{Op: op, Status: StatusInvalidShape, Message: "invalid box"}
+		}
+		return nil, &Error{Op: op, Status: StatusBufferSize,
+			Message: "the box (" + uitoa(uint64(count)) + " elements) is too large for one Go slice; fill it in smaller boxes"}
+	}
+	dst := make([]T, count)
+	if err := fillSliceInto(in, op, kind, shape, start, extent, dst); err != nil {
+		return nil, err
+	}
+	return dst, nil
+}
+
+func fillSliceInto[T element](in *Initializer, op string, kind C.int, shape, start, extent []int64, dst []T) error {
+	// The library reads len(shape) entries of start and extent.
+	if len(start) != len(shape) || len(extent) != len(shape) {
+		return &Error{Op: op, Status: StatusInvalidShape,
+			Message: "start and extent must have one entry per dimension of shape; received: len(shape)=" +
+				uitoa(uint64(len(shape))) + ", len(start)=" + uitoa(uint64(len(start))) +
+				", len(extent)=" + uitoa(uint64(len(extent)))}
+	}
+	h, err := in.acquire(op)
+	if err != nil {
+		return err
+	}
+	defer in.release()
+	var msg *C.char
+	st := C.vsgo_fill_slice(kind, h, int64Ptr(shape), C.size_t(len(shape)),
+		int64Ptr(start), int64Ptr(extent), slicePtr(dst), C.size_t(len(dst)), &msg)
+	runtime.KeepAlive(shape)
+	runtime.KeepAlive(start)
+	runtime.KeepAlive(extent)
 	runtime.KeepAlive(dst)
 	return newError(op, st, msg)
 }
@@ -586,9 +817,22 @@ func SetMaxThreads(n uint32) {
 // Version returns the library's version, "MAJOR.MINOR.PATCH".
 func Version() string { return C.GoString(C.vs_version()) }
 
-// Algorithm returns the name and version of the sampling algorithm,
-// "pcg64-block-v1" (docs/algorithm.md of the library).
-func Algorithm() string { return C.GoString(C.vs_algorithm()) }
+// DefaultAlgorithmName returns the name and version of the algorithm the
+// linked library gives new handles (vs_algorithm): "splitmix64-ctr-v2"
+// (docs/algorithm-v2.md of the library), the same text as
+// DefaultAlgorithm.String(). (Before 0.2 this was the function Algorithm,
+// which is now the type.)
+func DefaultAlgorithmName() string { return C.GoString(C.vs_algorithm()) }
+
+// ISA returns the name of the SIMD kernel the fills of SplitMix64CtrV2 run
+// on (vs_isa): "portable" (scalar, any CPU), "avx2" (x86-64 with AVX2, FMA
+// and F16C) or "avx512" (AVX-512 F and DQ). The library chooses it once,
+// at the first call of ISA or of a fill: the widest the CPU runs, capped by
+// the environment variable VS_MAX_ISA=portable|avx2|avx512 when it is set
+// to one of those names (other values are ignored; set it before the
+// process starts or before the first fill). Every kernel gives the same
+// bits; only the speed differs.
+func ISA() string { return C.GoString(C.vs_isa()) }
 
 // headerVersion is the VS_VERSION_STRING of the header this package was
 // compiled against.

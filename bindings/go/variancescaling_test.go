@@ -22,6 +22,20 @@ func mustNew(t *testing.T, scale float64, mode Mode, dist Distribution, seed *ui
 	return in
 }
 
+// withAlg derives in's handle for alg (closed at the end of the test).
+func withAlg(t *testing.T, in *Initializer, alg Algorithm) *Initializer {
+	t.Helper()
+	d, err := in.WithAlgorithm(alg)
+	if err != nil {
+		t.Fatalf("WithAlgorithm(%v): %v", alg, err)
+	}
+	t.Cleanup(func() { d.Close() })
+	if d.Algorithm() != alg {
+		t.Fatalf("WithAlgorithm(%v) gave a handle of %v", alg, d.Algorithm())
+	}
+	return d
+}
+
 // wantStatus checks that err is an *Error with status st whose message
 // contains every one of parts.
 func wantStatus(t *testing.T, err error, st Status, parts ...string) *Error {
@@ -55,8 +69,12 @@ func TestVersionAndAlgorithm(t *testing.T) {
 	if v, h := Version(), headerVersion(); v != h {
 		t.Fatalf("library version %q, header version %q", v, h)
 	}
-	if a := Algorithm(); a != "pcg64-block-v1" {
-		t.Fatalf("Algorithm() = %q", a)
+	// since 0.2 the default is splitmix64-ctr-v2
+	if a := DefaultAlgorithmName(); a != "splitmix64-ctr-v2" {
+		t.Fatalf("DefaultAlgorithmName() = %q", a)
+	}
+	if DefaultAlgorithm != SplitMix64CtrV2 || DefaultAlgorithm.String() != DefaultAlgorithmName() {
+		t.Fatalf("DefaultAlgorithm = %d (%q)", uint32(DefaultAlgorithm), DefaultAlgorithm.String())
 	}
 }
 
@@ -71,20 +89,29 @@ func TestEnumsAndStatusStrings(t *testing.T) {
 		{Uniform.String(), "uniform"}, {Distribution(9).String(), "Distribution(9)"},
 		{StatusOK.String(), "VS_OK"}, {StatusInternal.String(), "VS_ERR_INTERNAL"},
 		{StatusInvalidScale.String(), "VS_ERR_INVALID_SCALE"},
-		{Status(-1).String(), "Status(-1)"}, {Status(10).String(), "Status(10)"},
+		{StatusInvalidAlgorithm.String(), "VS_ERR_INVALID_ALGORITHM"},
+		{Status(-1).String(), "Status(-1)"}, {Status(11).String(), "Status(11)"},
+		{PCG64BlockV1.String(), "pcg64-block-v1"},
+		{SplitMix64CtrV2.String(), "splitmix64-ctr-v2"},
+		{Algorithm(0).String(), "Algorithm(0)"}, {Algorithm(3).String(), "Algorithm(3)"},
+		{Algorithm(math.MaxUint32).String(), "Algorithm(4294967295)"},
+		{fmt.Sprint(PCG64BlockV1), "pcg64-block-v1"},
 	} {
 		if c.got != c.want {
 			t.Errorf("got %q, want %q", c.got, c.want)
 		}
 	}
 	// Status.Error is the library's vs_status_str
-	for s := StatusNullArgument; s <= StatusInternal; s++ {
+	for s := StatusNullArgument; s <= StatusInvalidAlgorithm; s++ {
 		if !strings.HasPrefix(s.Error(), s.String()) {
 			t.Errorf("%v.Error() = %q", s, s.Error())
 		}
 	}
 	if got := Status(42).Error(); got != "unknown vs_status value" {
 		t.Errorf("Status(42).Error() = %q", got)
+	}
+	if got := StatusInvalidAlgorithm.Error(); !strings.Contains(strings.ToLower(got), "algorithm") {
+		t.Errorf("StatusInvalidAlgorithm.Error() = %q", got)
 	}
 }
 
@@ -505,8 +532,12 @@ func TestScalarAndEmpty(t *testing.T) {
 	if err != nil || !equal64(a, b) {
 		t.Fatalf("empty shape: %v %v", b, err)
 	}
-	if math.Float64bits(a[0]) != 0x3ff1eb562e6ffb43 { // golden case uniform_scalar
+	if math.Float64bits(a[0]) != 0xbff2bc8e361e4dca { // golden case uniform_scalar, v2 (the default)
 		t.Fatalf("scalar value %x", math.Float64bits(a[0]))
+	}
+	v1 := withAlg(t, in, PCG64BlockV1)
+	if a, err := v1.Fill64(nil); err != nil || math.Float64bits(a[0]) != 0x3ff1eb562e6ffb43 { // the v1 golden case
+		t.Fatalf("v1 scalar: %v %v", a, err)
 	}
 	e, err := in.Fill32([]int64{0, 5})
 	if err != nil || e == nil || len(e) != 0 {
@@ -531,7 +562,13 @@ func TestScalarAndEmpty(t *testing.T) {
 }
 
 func TestRangesMatchWholeFill(t *testing.T) {
-	in := mustNew(t, 0.5, FanAvg, TruncatedNormal, u64(77))
+	base := mustNew(t, 0.5, FanAvg, TruncatedNormal, u64(77))
+	for _, alg := range []Algorithm{PCG64BlockV1, SplitMix64CtrV2} {
+		t.Run(alg.String(), func(t *testing.T) { rangesMatchWholeFill(t, withAlg(t, base, alg)) })
+	}
+}
+
+func rangesMatchWholeFill(t *testing.T, in *Initializer) {
 	shape := []int64{3000, 700} // 2.1M elements, over the threading threshold
 	w64, err := in.Fill64(shape)
 	if err != nil {
@@ -541,9 +578,12 @@ func TestRangesMatchWholeFill(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := range w64 {
-		if w32[i] != float32(w64[i]) {
-			t.Fatalf("f32[%d] != float32(f64[%d])", i, i)
+	// pcg64-block-v1 only: f32 is the f64 rounded (v2 has its own streams)
+	if in.Algorithm() == PCG64BlockV1 {
+		for i := range w64 {
+			if w32[i] != float32(w64[i]) {
+				t.Fatalf("f32[%d] != float32(f64[%d])", i, i)
+			}
 		}
 	}
 	for _, off := range []int{0, 1, 1023, 1024, 1025, 2047, 4096, 123457, len(w64) - 3000} {
@@ -565,6 +605,12 @@ func TestRangesMatchWholeFill(t *testing.T) {
 	if err := in.FillFloat16BitsInto(shape, f16); err != nil {
 		t.Fatal(err)
 	}
+	for i := 0; i < len(w32); i += 991 {
+		// binary16 is the f32 rounded to nearest-even (both algorithms)
+		if want := f32ToF16Bits(w32[i]); f16[i] != want {
+			t.Fatalf("f16[%d] = %04x, want %04x", i, f16[i], want)
+		}
+	}
 	r16 := make([]uint16, 100)
 	if err := in.FillRangeFloat16Bits(shape, 5000, r16); err != nil {
 		t.Fatal(err)
@@ -579,9 +625,7 @@ func TestRangesMatchWholeFill(t *testing.T) {
 	}
 	for i := 0; i < len(w32); i += 997 {
 		// bf16 is the f32 rounded to nearest-even in its upper 16 bits
-		b := math.Float32bits(w32[i])
-		want := uint16((b + 0x7fff + (b>>16)&1) >> 16)
-		if f16[i] != want {
+		if want := bf16Bits(w32[i]); f16[i] != want {
 			t.Fatalf("bf16[%d] = %04x, want %04x", i, f16[i], want)
 		}
 	}
@@ -665,8 +709,8 @@ func TestClose(t *testing.T) {
 	if err := in.Close(); err != nil {
 		t.Fatal("second Close:", err)
 	}
-	if in.Seed() != 11 {
-		t.Fatalf("Seed() after Close = %d", in.Seed())
+	if in.Seed() != 11 || in.Algorithm() != DefaultAlgorithm {
+		t.Fatalf("Seed() after Close = %d, Algorithm() %v", in.Seed(), in.Algorithm())
 	}
 	checks := map[string]error{}
 	_, checks["Fill32"] = in.Fill32([]int64{2})
@@ -679,6 +723,13 @@ func TestClose(t *testing.T) {
 	checks["FillRangeBFloat16Bits"] = in.FillRangeBFloat16Bits([]int64{2}, 0, make([]uint16, 2))
 	_, checks["Describe"] = in.Describe([]int64{2})
 	_, checks["ConfigJSON"] = in.ConfigJSON()
+	_, checks["WithAlgorithm"] = in.WithAlgorithm(PCG64BlockV1)
+	_, checks["FillSlice32"] = in.FillSlice32([]int64{2}, []int64{0}, []int64{1})
+	_, checks["FillSlice64"] = in.FillSlice64([]int64{2}, []int64{0}, []int64{1})
+	checks["FillSlice32Into"] = in.FillSlice32Into([]int64{2}, []int64{0}, []int64{1}, make([]float32, 1))
+	checks["FillSlice64Into"] = in.FillSlice64Into([]int64{2}, []int64{0}, []int64{1}, make([]float64, 1))
+	checks["FillSliceFloat16BitsInto"] = in.FillSliceFloat16BitsInto([]int64{2}, []int64{0}, []int64{1}, make([]uint16, 1))
+	checks["FillSliceBFloat16BitsInto"] = in.FillSliceBFloat16BitsInto([]int64{2}, []int64{0}, []int64{1}, make([]uint16, 1))
 	for op, err := range checks {
 		if !errors.Is(err, ErrClosed) {
 			t.Errorf("%s after Close: %v", op, err)
@@ -694,8 +745,11 @@ func TestClose(t *testing.T) {
 	if _, err := nilIn.Fill32(nil); !errors.Is(err, ErrClosed) {
 		t.Errorf("nil handle: %v", err)
 	}
-	if nilIn.Close() != nil || nilIn.Seed() != 0 {
-		t.Error("nil handle Close/Seed")
+	if nilIn.Close() != nil || nilIn.Seed() != 0 || nilIn.Algorithm() != 0 {
+		t.Error("nil handle Close/Seed/Algorithm")
+	}
+	if _, err := nilIn.WithAlgorithm(PCG64BlockV1); !errors.Is(err, ErrClosed) {
+		t.Errorf("nil handle WithAlgorithm: %v", err)
 	}
 	// ErrClosed matches only closed-handle errors
 	_, err = New(-1, FanIn, Uniform, nil)

@@ -276,14 +276,16 @@ fn normal_pairs_pd(r0: __m512i, r1: __m512i) -> (__m512d, __m512d) {
 /// Stores 32 binary32 values as `T`.
 trait Put32 {
     /// # Safety
-    /// `dst` has 32 writable elements; with `nt`, `dst` is 64-byte aligned.
-    unsafe fn put32(dst: *mut Self, a: __m512, b: __m512, nt: bool);
+    /// `dst` has 32 writable elements; with `nt`, `dst` is 64-byte aligned;
+    /// with `native_bf16`, the CPU has AVX-512 BF16 and no value is a
+    /// binary32 subnormal (only bf16 reads it).
+    unsafe fn put32(dst: *mut Self, a: __m512, b: __m512, nt: bool, native_bf16: bool);
 }
 
 impl Put32 for f32 {
     #[inline]
     #[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
-    unsafe fn put32(dst: *mut f32, a: __m512, b: __m512, nt: bool) {
+    unsafe fn put32(dst: *mut f32, a: __m512, b: __m512, nt: bool, _: bool) {
         // SAFETY: 32 writable (with nt: 64-byte aligned) elements.
         unsafe {
             if nt {
@@ -314,7 +316,7 @@ unsafe fn put_halves(dst: *mut __m512i, lo: __m256i, hi: __m256i, nt: bool) {
 impl Put32 for half::f16 {
     #[inline]
     #[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
-    unsafe fn put32(dst: *mut half::f16, a: __m512, b: __m512, nt: bool) {
+    unsafe fn put32(dst: *mut half::f16, a: __m512, b: __m512, nt: bool, _: bool) {
         let lo = _mm512_cvtps_ph::<_MM_FROUND_TO_NEAREST_INT>(a);
         let hi = _mm512_cvtps_ph::<_MM_FROUND_TO_NEAREST_INT>(b);
         // SAFETY: per the caller's contract.
@@ -332,10 +334,36 @@ fn bf16_bits(v: __m512) -> __m256i {
     _mm512_cvtepi32_epi16(_mm512_srli_epi32::<16>(r))
 }
 
+/// bfloat16 of 32 binary32 values with AVX-512 BF16's `vcvtne2ps2bf16`:
+/// round to nearest-even like [`bf16_bits`], but subnormal inputs count as
+/// zero, so it is used only when no value is subnormal.
+#[inline]
+#[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c,avx512bf16")]
+fn bf16_native(a: __m512, b: __m512) -> __m512i {
+    // the instruction's first operand gives the high half
+    let v = _mm512_cvtne2ps_pbh(b, a);
+    // SAFETY: __m512bh and __m512i are both 64 plain bytes.
+    unsafe { std::mem::transmute::<__m512bh, __m512i>(v) }
+}
+
 impl Put32 for half::bf16 {
     #[inline]
     #[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
-    unsafe fn put32(dst: *mut half::bf16, a: __m512, b: __m512, nt: bool) {
+    unsafe fn put32(dst: *mut half::bf16, a: __m512, b: __m512, nt: bool, native_bf16: bool) {
+        if native_bf16 {
+            // SAFETY: the caller checked AVX-512 BF16 and that no value is
+            // subnormal.
+            let v = unsafe { bf16_native(a, b) };
+            // SAFETY: 64 writable (with nt: aligned) bytes.
+            unsafe {
+                if nt {
+                    _mm512_stream_si512(dst.cast(), v);
+                } else {
+                    _mm512_storeu_si512(dst.cast(), v);
+                }
+            }
+            return;
+        }
         // SAFETY: per the caller's contract.
         unsafe { put_halves(dst.cast(), bf16_bits(a), bf16_bits(b), nt) }
     }
@@ -373,6 +401,11 @@ unsafe fn fill32<T: Put32 + super::Out32, const D: u8>(
     let mut ctr = lanes(s.key.wrapping_add(k.wrapping_add(1).wrapping_mul(GAMMA)));
     let step = splat64(GAMMA.wrapping_mul(8));
     let factor = _mm512_set1_ps(s.factor);
+    // every nonzero standard value is at least 2^-37 in magnitude (the
+    // smallest Box-Muller product; the others are larger), so with a factor
+    // of at least 2^-80 no value is subnormal and the BF16 instruction
+    // rounds exactly as the integer rounding does
+    let native_bf16 = super::platform::has_avx512_bf16() && s.factor.abs() >= 2f32.powi(-80);
     let dst = out[head..].as_mut_ptr();
     let mut j = 0;
     while j < body {
@@ -390,7 +423,7 @@ unsafe fn fill32<T: Put32 + super::Out32, const D: u8>(
         // SAFETY: j + 32 <= body elements remain at dst + j; with nt, dst
         // + j is 64-byte aligned (loop_start; 32 elements of 2 or 4 bytes
         // are a multiple of 64 bytes).
-        unsafe { T::put32(dst.add(j), a, b, nt) };
+        unsafe { T::put32(dst.add(j), a, b, nt, native_bf16) };
         j += 32;
     }
     if nt {

@@ -79,6 +79,22 @@ fn detect() -> Isa {
     Isa::Portable
 }
 
+/// Whether the CPU has AVX-512 BF16, which the AVX-512 kernel uses for
+/// bfloat16 output when no value can be subnormal (the same bits).
+pub fn has_avx512_bf16() -> bool {
+    static BF16: OnceLock<bool> = OnceLock::new();
+    *BF16.get_or_init(|| {
+        #[cfg(all(target_arch = "x86_64", not(miri)))]
+        {
+            detected() == Isa::Avx512 && std::arch::is_x86_feature_detected!("avx512bf16")
+        }
+        #[cfg(not(all(target_arch = "x86_64", not(miri))))]
+        {
+            false
+        }
+    })
+}
+
 /// Every level this CPU can run, from portable up.
 pub fn available() -> Vec<Isa> {
     Isa::ALL.into_iter().filter(|&i| i <= detected()).collect()
