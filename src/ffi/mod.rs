@@ -1322,6 +1322,30 @@ mod tests {
             assert_internal(vs_compute_fans(sp, 2, &mut fi, &mut fo), "vs_compute_fans");
             assert_eq!((fi, fo), (-9, -9));
 
+            // the 0.2 functions
+            let mut out = sentinel_handle;
+            assert_internal(vs_with_algorithm(h, 1, &mut out), "vs_with_algorithm");
+            assert!(out.is_null());
+            let mut alg = 0xdead_u32;
+            assert_internal(vs_get_algorithm(h, &mut alg), "vs_get_algorithm");
+            assert_eq!(alg, 0xdead);
+            let (start, extent) = ([1i64, 1], [2i64, 2]);
+            let (st, ex) = (start.as_ptr(), extent.as_ptr());
+            let st32 = vs_fill_slice_f32(h, sp, 2, st, ex, f32s.as_mut_ptr(), 4);
+            assert_internal(st32, "vs_fill_slice_f32");
+            let st64 = vs_fill_slice_f64(h, sp, 2, st, ex, f64s.as_mut_ptr(), 4);
+            assert_internal(st64, "vs_fill_slice_f64");
+            let st16 = vs_fill_slice_f16(h, sp, 2, st, ex, u16s.as_mut_ptr(), 4);
+            assert_internal(st16, "vs_fill_slice_f16");
+            let stb = vs_fill_slice_bf16(h, sp, 2, st, ex, u16s.as_mut_ptr(), 4);
+            assert_internal(stb, "vs_fill_slice_bf16");
+            assert!(f32s.iter().all(|&v| v == -1.5));
+            assert!(f64s.iter().all(|&v| v == -1.5));
+            assert!(u16s.iter().all(|&v| v == 0xabcd));
+            // static strings have no boundary and still work
+            assert!(!vs_algorithm_name(1).is_null());
+            assert!(!vs_isa().is_null());
+
             // a panic while destroying is caught too (the handle is still
             // released by the unwinding)
             let mut extra: *mut vs_initializer = std::ptr::null_mut();
