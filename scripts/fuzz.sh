@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Coverage-guided fuzzing of the C API with cargo-fuzz (libFuzzer +
-# AddressSanitizer, Rust debug assertions on).
+# Coverage-guided fuzzing of the C API and the sampling kernels with
+# cargo-fuzz (libFuzzer + AddressSanitizer, Rust debug assertions on).
 #
 #   bash scripts/fuzz.sh                 # every target, 30 s each (CI)
 #   bash scripts/fuzz.sh 3600            # every target, an hour each
@@ -10,11 +10,15 @@
 #   config_json  vs_from_config_json on arbitrary bytes; seeds: fuzz/seeds/
 #                config_json and the real Keras 3.15 JSON in c_tests/fixtures
 #   c_api        every other argument of every function (scales, enums,
-#                seeds, axes, shapes, offsets, lengths, NULL/misaligned
-#                pointers), each call checked against the status the header
+#                seeds, axes, algorithm numbers, shapes, offsets, lengths,
+#                slice boxes, NULL/misaligned pointers) on handles of both
+#                algorithms, each call checked against the status the header
 #                predicts, for untouched buffers and consistent values
-#   threaded_fill  range fills large enough to be split over threads,
-#                against the single-threaded fill
+#   threaded_fill  range and slice fills large enough to be split over
+#                threads, both algorithms, against the single-threaded fill
+#   dispatch     the splitmix64-ctr-v2 kernels (every one this CPU runs,
+#                the dispatched one, cached and streaming stores) against
+#                the portable kernel and the per-element definition
 #
 # Fails (exit 1) on any crash, panic, failed check, sanitizer report, leak,
 # input slower than 10 s (a hang) or above 2 GiB RSS; libFuzzer then leaves
@@ -32,7 +36,7 @@ seconds="${1:-30}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(config_json c_api threaded_fill)
+    targets=(config_json c_api threaded_fill dispatch)
 fi
 
 if ! cargo +nightly --version >/dev/null 2>&1; then

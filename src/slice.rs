@@ -87,7 +87,11 @@ impl BoxRuns {
             d -= 1;
         }
         // dimension d - 1 (if any) is the last partial one: it joins the run
-        let (outer, run_len) = if d == 0 {
+        let (outer, run_len) = if len == 0 {
+            // an empty box has no runs; its extents may multiply past 2^64
+            // before a 0 cancels them, so they are not multiplied at all
+            (0, 0)
+        } else if d == 0 {
             (0, len)
         } else {
             let inner: u64 = extent[d - 1..].iter().map(|&e| e as u64).product();
@@ -208,6 +212,12 @@ mod tests {
         );
         assert_eq!(flat_indices(&[], &[], &[]), vec![0]);
         assert!(flat_indices(&shape, &[4, 0, 0], &[0, 5, 6]).is_empty());
+        // an empty tensor whose whole dimensions before its 0 multiply past
+        // 2^64 (found by the c_api fuzz target: the run length overflowed)
+        let huge = [2i64, 1 << 62, 4, 0, 1, 1];
+        let b = BoxRuns::new(&huge, &[0; 6], &[1, 1 << 62, 4, 0, 1, 1]).unwrap();
+        assert!(b.is_empty() && b.run_len() == 0);
+        assert!(flat_indices(&huge, &[0; 6], &[2, 1 << 62, 4, 0, 1, 1]).is_empty());
     }
 
     /// Any sub-range of box positions gives the matching part of the runs.

@@ -1,23 +1,32 @@
 //! Fuzz target: every argument of every C function but the JSON text (see
 //! `config_json`), chosen by the fuzzer: scales, enum integers, seeds, fan
-//! axes and their lengths, shapes and ranks, offsets, counts, buffer
-//! lengths, and NULL, misaligned or impossible (`ndim` above
-//! `PTRDIFF_MAX / 8`) pointers, within small buffer sizes. (Fills large
-//! enough for several threads are the `threaded_fill` target's.)
+//! axes and their lengths, algorithm numbers, shapes and ranks, offsets,
+//! counts, slice boxes, buffer lengths, and NULL, misaligned or impossible
+//! (`ndim` above `PTRDIFF_MAX / 8`) pointers, within small buffer sizes.
+//! (Fills large enough for several threads are the `threaded_fill`
+//! target's; the SIMD kernels themselves are the `dispatch` target's.)
+//!
+//! The handle is the created one (algorithm 2, `splitmix64-ctr-v2`, the
+//! default) or one derived from it with `vs_with_algorithm` for algorithm 1
+//! (`pcg64-block-v1`), 2, or any number (`VS_ERR_INVALID_ALGORITHM` and
+//! `*out` NULL for an unknown one).
 //!
 //! Each call's status is checked against the one the header predicts,
 //! computed here from the arguments alone (fans, `n`, the uniform limit and
-//! their overflows included). On error the outputs, with guard elements on
-//! both sides, must be untouched; on success the guards must be, and the
-//! values must agree with the other entry points: a range fill equals the
-//! slice of the whole fill, f32/f16/bf16 equal the f64 values rounded,
-//! and every |value| is within the limit.
+//! their overflows, the box of a slice fill, included). On error the
+//! outputs, with guard elements on both sides, must be untouched; on
+//! success the guards must be, and the values must agree with the other
+//! entry points: a range fill equals the slice of the whole fill, a slice
+//! fill the box of the whole fill; with `pcg64-block-v1` f32/f16/bf16 equal
+//! the f64 values rounded, with `splitmix64-ctr-v2` f16/bf16 equal the f32
+//! values rounded; every |value| is within the limit (rounded to the type).
 
 #![no_main]
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use variance_scaling::c_api::*;
+use variance_scaling::engine::v2::platform;
 
 mod common;
 use common::*;
@@ -155,6 +164,84 @@ enum ConfigBuf {
     MisalignedOutLen,
 }
 
+/// The algorithm of the case's handle.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+enum AlgArg {
+    /// The created handle: the default algorithm.
+    Default,
+    /// `vs_with_algorithm(h, 1)`; the created handle is destroyed at once.
+    V1,
+    /// `vs_with_algorithm(h, 1)`; the created handle lives to the end.
+    V1Keep,
+    /// `vs_with_algorithm(h, 2)`.
+    V2,
+    /// Any number: 1 and 2 derive, others fail.
+    Raw(u32),
+    /// A NULL (`false`) or misaligned (`true`) `out`.
+    BadOut(bool, u32),
+    /// A NULL `init`.
+    NullInit(u32),
+}
+
+/// One dimension of a slice fill's box.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+enum BoxDim {
+    /// Inside the tensor, with an extent of at most 16.
+    Inside(u16, u16),
+    /// Inside the tensor, any extent.
+    Wide(u64, u64),
+    /// The whole dimension.
+    Full,
+    /// `start + extent = shape + 1 + k`: past the end.
+    PastEnd(u16, u8),
+    /// A negative start (`true`) or extent (`false`).
+    Negative(bool, u8),
+    Raw(i64, i64),
+}
+
+impl BoxDim {
+    /// (start, extent) for a dimension of `d`.
+    fn values(self, d: i64) -> (i64, i64) {
+        // a start inside [0, d] (any value for a negative d)
+        let at = |a: u64| {
+            if d < 0 {
+                (a % 8) as i64
+            } else {
+                (a % (d as u64 + 1)) as i64
+            }
+        };
+        match self {
+            BoxDim::Inside(a, b) => {
+                let s = at(u64::from(a));
+                let room = d.saturating_sub(s).clamp(0, 16) as u64;
+                (s, (u64::from(b) % (room + 1)) as i64)
+            }
+            BoxDim::Wide(a, b) => {
+                let s = at(a);
+                let room = d.saturating_sub(s).max(0) as u64;
+                (s, (b % (room + 1)) as i64)
+            }
+            BoxDim::Full => (0, d),
+            BoxDim::PastEnd(a, k) => {
+                let s = at(u64::from(a));
+                (s, d.saturating_sub(s).saturating_add(1 + i64::from(k)))
+            }
+            BoxDim::Negative(true, k) => (-1 - i64::from(k), 0),
+            BoxDim::Negative(false, k) => (0, -1 - i64::from(k)),
+            BoxDim::Raw(s, e) => (s, e),
+        }
+    }
+}
+
+/// The `out_len` of a slice fill.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+enum BoxLen {
+    /// The box's element count (when it is small).
+    Exact,
+    /// The count plus `k` (or `|k|` when the count is large).
+    Delta(i8),
+}
+
 #[derive(Arbitrary, Debug)]
 enum Op {
     Fill {
@@ -182,6 +269,24 @@ enum Op {
     },
     GetSeed(Ptr),
     GetConfig(ConfigBuf),
+    /// `vs_fill_slice_*` of a box given per dimension (missing dimensions
+    /// are whole).
+    Slice {
+        ty: Ty,
+        dims: Vec<BoxDim>,
+        len: BoxLen,
+        out: Ptr,
+        shape: ShapeArg,
+        start: Ptr,
+        extent: Ptr,
+    },
+    GetAlgorithm(Ptr),
+    /// `vs_with_algorithm` on the case's handle; with a known number, a
+    /// fill of type `ty` of the new handle and of one derived back.
+    WithAlgorithm {
+        algorithm: u32,
+        ty: Ty,
+    },
     /// A NULL or misaligned handle given to a function of each kind.
     BadHandle {
         misaligned: bool,
@@ -192,12 +297,14 @@ enum Op {
     /// (1) or a misaligned `out` (2).
     FromJsonBadArgs(u8),
     StatusStr(i32),
-    Strings,
+    /// The static strings, with `vs_algorithm_name` of this number.
+    Strings(u32),
 }
 
 #[derive(Arbitrary, Debug)]
 struct Input {
     create: Create,
+    algorithm: AlgArg,
     shape: Vec<Dim>,
     ops: Vec<Op>,
 }
@@ -294,6 +401,10 @@ struct Handle {
     distribution: u32,
     seed: Option<u64>,
     axes: Option<(Vec<i64>, Vec<i64>)>,
+    /// The algorithm number `vs_get_algorithm` must report.
+    algorithm: u32,
+    /// The handle this one was derived from, kept alive to the end.
+    original: Option<*mut vs_initializer>,
 }
 
 impl Handle {
@@ -387,14 +498,6 @@ impl Case<'_> {
         self.expected.map(|_| count)
     }
 
-    /// The whole f64 tensor when it is small enough to draw here.
-    fn whole_f64(&self) -> Option<Vec<f64>> {
-        match self.shape_status() {
-            Ok(c) if c <= MAX_ELEMS => Some(fill_f64(self.h(), self.shape, c as usize)),
-            _ => None,
-        }
-    }
-
     /// Calls a fill (`offset` None) or range fill writing `len` elements
     /// at `out`; checks the status against the predicted one and the
     /// buffer and its guards. Returns the written elements on success.
@@ -459,18 +562,96 @@ impl Case<'_> {
         (out == Ptr::Valid).then(|| body.to_vec())
     }
 
-    /// Checks values of type `T` against the f64 values of the same elements.
-    fn check_values<T: Elem>(&self, got: &[T], f64s: &[f64]) {
+    /// Elements `[off, off + len)` as type `U`: from the whole fill when
+    /// the tensor is small, else as two range fills split in the middle.
+    fn elements<U: Elem>(&self, off: u64, len: u64) -> Vec<U> {
+        match self.shape_status() {
+            Ok(c) if c <= MAX_ELEMS => {
+                let w = self
+                    .call::<U>(None, c as usize, Ptr::Valid, ShapeArg::Valid)
+                    .expect("a whole fill failed");
+                w[off as usize..(off + len) as usize].to_vec()
+            }
+            _ => {
+                let k = len / 2;
+                let mut a = self
+                    .call::<U>(Some(off), k as usize, Ptr::Valid, ShapeArg::Valid)
+                    .expect("a range fill failed");
+                let b = self
+                    .call::<U>(
+                        Some(off + k),
+                        (len - k) as usize,
+                        Ptr::Valid,
+                        ShapeArg::Valid,
+                    )
+                    .expect("a range fill failed");
+                a.extend(b);
+                a
+            }
+        }
+    }
+
+    /// Checks elements `[off, off + got.len())` of type `T` against the
+    /// other types' values of the same elements, as the handle's algorithm
+    /// relates them, and against the limit.
+    fn check_values<T: Elem>(&self, got: &[T], off: u64) {
         let p = self
             .expected
             .expect("values of a shape that has no parameters");
-        assert_eq!(got.len(), f64s.len());
-        for (&g, &x) in got.iter().zip(f64s) {
-            assert!(x.is_finite(), "f64 value {x}");
-            if self.hd.distribution != 1 {
-                assert!(x.abs() <= p.limit * (1.0 + 1e-15), "{x} beyond {}", p.limit);
+        let len = got.len() as u64;
+        let bounded = self.hd.distribution != 1;
+        if self.hd.algorithm == 1 {
+            // pcg64-block-v1: every type is the f64 value rounded
+            let f64s = self.elements::<f64>(off, len);
+            for (k, (&g, &x)) in got.iter().zip(&f64s).enumerate() {
+                assert!(x.is_finite(), "f64 value {x}");
+                if bounded {
+                    assert!(x.abs() <= p.limit * (1.0 + 1e-15), "{x} beyond {}", p.limit);
+                }
+                assert_eq!(
+                    g.bits(),
+                    T::from_f64(x).bits(),
+                    "v1 element {}: {g:?} is not {x} rounded",
+                    off + k as u64
+                );
             }
-            assert_eq!(g, T::from_f64(x), "{g:?} is not {x} rounded");
+            return;
+        }
+        // splitmix64-ctr-v2: f16/bf16 are the f32 values rounded; f64 is a
+        // stream of its own
+        if T::HALF {
+            let f32s = self.elements::<f32>(off, len);
+            for (k, (&g, &y)) in got.iter().zip(&f32s).enumerate() {
+                assert_eq!(
+                    g.bits(),
+                    T::from_f32(y).bits(),
+                    "v2 element {}: {g:?} is not the f32 value {y} rounded",
+                    off + k as u64
+                );
+            }
+        }
+        // |standard value| <= 2 or 1, times the factor rounded to binary32
+        // (relative error 2^-24, absolute 2^-150 when subnormal), the product
+        // rounded once more, and then to the type (monotone)
+        let bound = if std::mem::size_of::<T>() == 8 {
+            p.limit * (1.0 + 1e-15)
+        } else {
+            T::from_f64(p.limit * (1.0 + 1.0 / f64::from(1u32 << 22)) + 2f64.powi(-146)).to_f64()
+        };
+        for (k, &g) in got.iter().enumerate() {
+            let v = g.to_f64();
+            assert!(!v.is_nan(), "v2 element {} is NaN", off + k as u64);
+            if std::mem::size_of::<T>() == 8 {
+                assert!(v.is_finite(), "v2 f64 element {} is {v}", off + k as u64);
+            }
+            if bounded {
+                assert!(
+                    v.abs() <= bound,
+                    "v2 element {}: {v} beyond the limit {} ({bound} in this type)",
+                    off + k as u64,
+                    p.limit
+                );
+            }
         }
     }
 
@@ -480,8 +661,7 @@ impl Case<'_> {
             _ => usize::from(len_delta.unsigned_abs()),
         };
         if let Some(v) = self.call::<T>(None, len, out, shape) {
-            let whole = self.whole_f64().expect("filled but no f64 fill");
-            self.check_values(&v, &whole);
+            self.check_values(&v, 0);
         }
     }
 
@@ -500,28 +680,259 @@ impl Case<'_> {
         let Some(v) = self.call::<T>(Some(off), len as usize, out, shape) else {
             return;
         };
-        // the same elements in f64: from the whole tensor when it is small,
-        // else as two range fills split in the middle
-        let f64s = match self.whole_f64() {
-            Some(w) => w[off as usize..(off + len) as usize].to_vec(),
-            None => {
-                let k = len / 2;
-                let mut a = self
-                    .call::<f64>(Some(off), k as usize, Ptr::Valid, ShapeArg::Valid)
-                    .unwrap();
-                let b = self
-                    .call::<f64>(
-                        Some(off + k),
-                        (len - k) as usize,
-                        Ptr::Valid,
-                        ShapeArg::Valid,
-                    )
-                    .unwrap();
-                a.extend(b);
-                a
-            }
+        // the same elements of the whole fill (or of two other range fills)
+        let same = self.elements::<T>(off, len);
+        if let Some(k) = v.iter().zip(&same).position(|(a, b)| a.bits() != b.bits()) {
+            panic!(
+                "range fill at {off} of {len}: element {} is {:?}, the whole fill has {:?}",
+                off + k as u64,
+                v[k],
+                same[k]
+            );
+        }
+        self.check_values(&v, off);
+    }
+
+    /// The flat index of position `pos` (row-major) of the box.
+    fn flat_index(&self, start: &[i64], extent: &[i64], mut pos: u64) -> u64 {
+        let mut flat = 0u64;
+        let mut stride = 1u64;
+        for i in (0..self.shape.len()).rev() {
+            let e = extent[i] as u64;
+            let idx = start[i] as u64 + pos % e;
+            pos /= e;
+            flat += idx * stride;
+            stride = stride.saturating_mul(self.shape[i] as u64);
+        }
+        flat
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn slice_op<T: Elem>(
+        &self,
+        dims: &[BoxDim],
+        box_len: BoxLen,
+        out: Ptr,
+        shape: ShapeArg,
+        start_arg: Ptr,
+        extent_arg: Ptr,
+    ) {
+        let rank = self.shape.len();
+        let (start, extent): (Vec<i64>, Vec<i64>) = (0..rank)
+            .map(|i| {
+                dims.get(i)
+                    .copied()
+                    .unwrap_or(BoxDim::Full)
+                    .values(self.shape[i])
+            })
+            .unzip();
+        // the box's element count, if the extents are non-negative and
+        // their product fits
+        let size: Option<u64> = if extent.iter().any(|&e| e < 0) {
+            None
+        } else if extent.contains(&0) {
+            Some(0)
+        } else {
+            extent
+                .iter()
+                .try_fold(1u64, |a, &e| a.checked_mul(e as u64))
         };
-        self.check_values(&v, &f64s);
+        let len = match (box_len, size) {
+            (BoxLen::Exact, Some(n)) if n <= MAX_ELEMS => n,
+            (BoxLen::Delta(k), Some(n)) if n <= MAX_ELEMS => {
+                (n as i64 + i64::from(k)).max(0) as u64
+            }
+            (BoxLen::Exact, _) => 1,
+            (BoxLen::Delta(k), _) => u64::from(k.unsigned_abs()),
+        } as usize;
+
+        let mut sb = ShapeBuf::new(self.shape);
+        let (sp, nd, shape_err) = sb.arg(rank, shape);
+        let mut start_b = ShapeBuf::new(&start);
+        let mut extent_b = ShapeBuf::new(&extent);
+        let (stp, ep) = (
+            ptr_into::<i64>(&mut start_b.backing, start_arg),
+            ptr_into::<i64>(&mut extent_b.backing, extent_arg),
+        );
+        let (start_before, extent_before) = (start_b.backing.clone(), extent_b.backing.clone());
+        // the order of the checks: handle, shape pointer, start, extent
+        // pointers (read only when ndim > 0), the shape (count, fans,
+        // factor), the box per dimension, out_len, out
+        let box_ok = start
+            .iter()
+            .zip(&extent)
+            .zip(self.shape)
+            .all(|((&s, &e), &d)| {
+                s >= 0 && e >= 0 && i128::from(s) + i128::from(e) <= i128::from(d)
+            });
+        let expected = if let Some(st) = shape_err {
+            st
+        } else if nd > 0 && (start_arg != Ptr::Valid || extent_arg != Ptr::Valid) {
+            VS_ERR_NULL_ARGUMENT
+        } else if let Err(st) = self.shape_status() {
+            st
+        } else if !box_ok {
+            VS_ERR_INVALID_SHAPE
+        } else if size != Some(len as u64) {
+            VS_ERR_BUFFER_SIZE
+        } else if len == 0 || out == Ptr::Valid {
+            VS_OK
+        } else {
+            VS_ERR_NULL_ARGUMENT
+        };
+        let mut buf = vec![T::SENTINEL; len + 2 * GUARD];
+        let base = buf.as_mut_ptr();
+        let ptr: *mut T = match out {
+            // SAFETY: GUARD < buf.len(); stays inside the allocation.
+            Ptr::Valid => unsafe { base.add(GUARD) },
+            Ptr::Null => std::ptr::null_mut(),
+            // SAFETY: one byte into the allocation: misaligned, rejected.
+            Ptr::Misaligned => unsafe { base.add(GUARD).cast::<u8>().add(1).cast::<T>() },
+        };
+        // SAFETY: `ptr` is NULL, misaligned (rejected), or has `len`
+        // writable elements; shape, start and extent are NULL, misaligned
+        // or have `nd` readable elements, or `nd` is beyond any array
+        // (rejected before they are read).
+        let st = unsafe { T::slice(self.h(), sp, nd, stp, ep, ptr, len) };
+        assert_eq!(
+            st,
+            expected,
+            "slice of shape {:?} ({shape:?}) start {start:?} ({start_arg:?}) extent {extent:?} ({extent_arg:?}) out_len {len} out {out:?}: {}",
+            self.shape,
+            last_message()
+        );
+        assert!(
+            start_b.backing == start_before && extent_b.backing == extent_before,
+            "start or extent written"
+        );
+        if st != VS_OK {
+            check_error_message(st, "slice fill");
+            assert!(
+                buf.iter().all(|v| v.bits() == T::SENTINEL.bits()),
+                "written on error"
+            );
+            return;
+        }
+        let (head, rest) = buf.split_at(GUARD);
+        let (got, tail) = rest.split_at(len);
+        assert!(
+            head.iter()
+                .chain(tail)
+                .all(|v| v.bits() == T::SENTINEL.bits()),
+            "guard overwritten"
+        );
+        if out != Ptr::Valid || len == 0 {
+            return;
+        }
+        let count = self.count.expect("a slice of an invalid shape");
+        if count <= MAX_ELEMS {
+            // the box of the whole fill
+            let whole = self
+                .call::<T>(None, count as usize, Ptr::Valid, ShapeArg::Valid)
+                .expect("the whole fill failed");
+            for (j, g) in got.iter().enumerate() {
+                let flat = self.flat_index(&start, &extent, j as u64);
+                assert_eq!(
+                    g.bits(),
+                    whole[flat as usize].bits(),
+                    "slice start {start:?} extent {extent:?} of {:?}: box element {j} (flat {flat}) is {g:?}, the whole fill has {:?}",
+                    self.shape,
+                    whole[flat as usize]
+                );
+            }
+            self.check_values(&whole, 0);
+        } else {
+            // a sample of its rows (runs along the last dimension), each
+            // against a range fill
+            let row = extent[rank - 1] as u64;
+            let rows = len as u64 / row;
+            let mut picks: Vec<u64> = (0..8).map(|k| k * (rows - 1) / 7).collect();
+            picks.dedup();
+            for r in picks {
+                let flat = self.flat_index(&start, &extent, r * row);
+                let want = self
+                    .call::<T>(Some(flat), row as usize, Ptr::Valid, ShapeArg::Valid)
+                    .expect("a range fill failed");
+                let have = &got[(r * row) as usize..((r + 1) * row) as usize];
+                if let Some(k) = have
+                    .iter()
+                    .zip(&want)
+                    .position(|(a, b)| a.bits() != b.bits())
+                {
+                    panic!(
+                        "slice start {start:?} extent {extent:?} of {:?}: row {r} element {k} (flat {}) is {:?}, the range fill has {:?}",
+                        self.shape,
+                        flat + k as u64,
+                        have[k],
+                        want[k]
+                    );
+                }
+            }
+        }
+    }
+
+    fn get_algorithm_op(&self, out: Ptr) {
+        let mut b = [0x5a5a_5a5a_5a5a_5a5au64; 2];
+        let p = ptr_into::<u32>(&mut b, out);
+        // SAFETY: live handle; `p` NULL, misaligned (rejected) or writable.
+        let st = unsafe { vs_get_algorithm(self.h(), p) };
+        if out == Ptr::Valid {
+            assert_eq!(st, VS_OK, "{}", last_message());
+            // SAFETY: `p` points into `b`.
+            assert_eq!(unsafe { *p }, self.hd.algorithm);
+        } else {
+            assert_eq!(st, VS_ERR_NULL_ARGUMENT);
+            check_error_message(st, "vs_get_algorithm");
+            assert_eq!(b, [0x5a5a_5a5a_5a5a_5a5a; 2], "written on error");
+        }
+    }
+
+    fn with_algorithm_op<T: Elem>(&self, algorithm: u32) {
+        let Some(h2) = with_algorithm(self.h(), algorithm) else {
+            return;
+        };
+        assert_eq!(algorithm_of(h2), algorithm);
+        assert_eq!(config_json(h2), config_json(self.h()), "config changed");
+        assert_eq!(seed_of(h2), seed_of(self.h()));
+        assert_eq!(
+            format!("{:?}", describe(h2, self.shape)),
+            format!("{:?}", self.params),
+            "vs_describe changed with the algorithm"
+        );
+        // and back to the case's algorithm
+        let h3 = with_algorithm(h2, self.hd.algorithm).expect("deriving back failed");
+        assert_eq!(algorithm_of(h3), self.hd.algorithm);
+        if let Ok(c) = self.shape_status()
+            && c <= MAX_ELEMS
+        {
+            let fill = |h: *const vs_initializer| -> Vec<u64> {
+                let mut v = vec![T::SENTINEL; c as usize];
+                // SAFETY: live handle; `v` has c writable elements.
+                let st = unsafe {
+                    T::fill(
+                        h,
+                        self.shape.as_ptr(),
+                        self.shape.len(),
+                        v.as_mut_ptr(),
+                        v.len(),
+                    )
+                };
+                assert_eq!(st, VS_OK, "{}", last_message());
+                v.iter().map(|x| x.bits()).collect()
+            };
+            let own = fill(self.h());
+            assert_eq!(fill(h3), own, "a handle derived back differs");
+            if algorithm == self.hd.algorithm {
+                assert_eq!(fill(h2), own, "the same algorithm gave other values");
+            } else {
+                let _ = fill(h2);
+            }
+        }
+        // SAFETY: live handles, not used afterwards.
+        unsafe {
+            vs_destroy(h3);
+            vs_destroy(h2);
+        }
     }
 
     fn describe_op(&self, out: Ptr, shape: ShapeArg) {
@@ -689,22 +1100,36 @@ impl Case<'_> {
             std::ptr::null()
         };
         let shape = [2i64, 3];
+        let (start, extent) = ([0i64, 1], [2i64, 2]);
         let mut out = [-1.5f32; 6];
         let mut b = [9u64; 8];
         let before = b;
+        let mut new = sentinel_handle();
+        let which = which % 9;
         // SAFETY: a NULL or misaligned handle must be rejected before use;
         // every other pointer is valid.
         let st = unsafe {
-            match which % 6 {
+            match which {
                 0 => vs_fill_f32(h, shape.as_ptr(), 2, out.as_mut_ptr(), 6),
                 1 => vs_fill_range_f32(h, shape.as_ptr(), 2, 1, out.as_mut_ptr(), 3),
                 2 => vs_describe(h, shape.as_ptr(), 2, b.as_mut_ptr().cast()),
                 3 => vs_get_seed(h, b.as_mut_ptr()),
                 4 => vs_get_config_json(h, b.as_mut_ptr().cast(), 64, &mut 0usize),
-                _ => {
+                5 => {
                     vs_destroy(std::ptr::null_mut());
                     vs_fill_bf16(h, shape.as_ptr(), 2, b.as_mut_ptr().cast(), 6)
                 }
+                6 => vs_with_algorithm(h, 1, &mut new),
+                7 => vs_get_algorithm(h, b.as_mut_ptr().cast()),
+                _ => vs_fill_slice_f32(
+                    h,
+                    shape.as_ptr(),
+                    2,
+                    start.as_ptr(),
+                    extent.as_ptr(),
+                    out.as_mut_ptr(),
+                    4,
+                ),
             }
         };
         assert_eq!(st, VS_ERR_NULL_ARGUMENT);
@@ -713,6 +1138,9 @@ impl Case<'_> {
             out.iter().all(|&v| v == -1.5) && b == before,
             "written with a bad handle"
         );
+        if which == 6 {
+            assert!(new.is_null(), "vs_with_algorithm: *out not NULL on error");
+        }
     }
 }
 
@@ -837,17 +1265,19 @@ fn create(c: &Create) -> Option<Handle> {
         distribution: dist,
         seed: c.seed,
         axes,
+        algorithm: 2,
+        original: None,
     })
 }
 
-fn check_strings(status: i32) {
+fn check_strings(status: i32, algorithm: u32) {
     // SAFETY: static NUL-terminated strings.
     let text = unsafe { std::ffi::CStr::from_ptr(vs_status_str(status)) }
         .to_str()
         .unwrap();
     match status {
         0 => assert!(text.starts_with("VS_OK"), "{text}"),
-        1..=9 => assert!(text.starts_with("VS_ERR_"), "{text}"),
+        1..=10 => assert!(text.starts_with("VS_ERR_"), "{text}"),
         _ => assert_eq!(text, "unknown vs_status value"),
     }
     // SAFETY: as above.
@@ -860,14 +1290,107 @@ fn check_strings(status: i32) {
         "{version}"
     );
     // SAFETY: as above.
-    let algorithm = unsafe { std::ffi::CStr::from_ptr(vs_algorithm()) };
-    assert_eq!(algorithm.to_bytes(), b"pcg64-block-v1");
+    let default = unsafe { std::ffi::CStr::from_ptr(vs_algorithm()) };
+    assert_eq!(default.to_bytes(), b"splitmix64-ctr-v2");
+    let name = |n: u32| {
+        let p = vs_algorithm_name(n);
+        // SAFETY: NULL or a static NUL-terminated string.
+        (!p.is_null()).then(|| unsafe { std::ffi::CStr::from_ptr(p) }.to_bytes().to_vec())
+    };
+    assert_eq!(name(2).as_deref(), Some(default.to_bytes()));
+    assert_eq!(name(1).as_deref(), Some(&b"pcg64-block-v1"[..]));
+    let expected: Option<&[u8]> = match algorithm {
+        1 => Some(b"pcg64-block-v1"),
+        2 => Some(b"splitmix64-ctr-v2"),
+        _ => None,
+    };
+    assert_eq!(
+        name(algorithm).as_deref(),
+        expected,
+        "vs_algorithm_name({algorithm})"
+    );
+    // SAFETY: as above.
+    let isa = unsafe { std::ffi::CStr::from_ptr(vs_isa()) }
+        .to_str()
+        .unwrap();
+    assert!(
+        ["portable", "avx2", "avx512"].contains(&isa),
+        "vs_isa() = {isa:?}"
+    );
+    assert_eq!(isa, platform::kernel().name(), "vs_isa()");
+    assert!(platform::available().contains(&platform::kernel()));
+}
+
+/// Gives the case its algorithm (`vs_with_algorithm` as `arg` says),
+/// checking the status and `*out` the arguments predict. On an error the
+/// created handle stays the case's.
+fn derive(mut hd: Handle, arg: AlgArg) -> Handle {
+    assert_eq!(
+        algorithm_of(hd.h),
+        2,
+        "a new handle is not splitmix64-ctr-v2"
+    );
+    let (n, keep) = match arg {
+        AlgArg::Default => return hd,
+        AlgArg::V1 => (1, false),
+        AlgArg::V1Keep => (1, true),
+        AlgArg::V2 => (2, false),
+        AlgArg::Raw(n) => (n, n % 2 == 0),
+        AlgArg::BadOut(misaligned, n) => {
+            let mut backing = [0u64; 2];
+            let out = ptr_into::<*mut vs_initializer>(
+                &mut backing,
+                if misaligned {
+                    Ptr::Misaligned
+                } else {
+                    Ptr::Null
+                },
+            );
+            // SAFETY: a NULL or misaligned `out` must be rejected unwritten.
+            let st = unsafe { vs_with_algorithm(hd.h, n, out) };
+            assert_eq!(st, VS_ERR_NULL_ARGUMENT, "{}", last_message());
+            check_error_message(st, "vs_with_algorithm");
+            assert_eq!(backing, [0; 2], "a bad `out` was written");
+            return hd;
+        }
+        AlgArg::NullInit(n) => {
+            let mut out = sentinel_handle();
+            // SAFETY: a NULL `init` must be rejected.
+            let st = unsafe { vs_with_algorithm(std::ptr::null(), n, &mut out) };
+            assert_eq!(st, VS_ERR_NULL_ARGUMENT, "{}", last_message());
+            check_error_message(st, "vs_with_algorithm");
+            assert!(out.is_null(), "*out not NULL on error");
+            return hd;
+        }
+    };
+    let Some(h) = with_algorithm(hd.h, n) else {
+        return hd;
+    };
+    assert_eq!(algorithm_of(h), n);
+    assert_eq!(
+        algorithm_of(hd.h),
+        2,
+        "vs_with_algorithm changed its `init`"
+    );
+    assert_eq!(config_json(h), config_json(hd.h));
+    assert_eq!(seed_of(h), seed_of(hd.h));
+    if keep {
+        hd.original = Some(hd.h);
+    } else {
+        // SAFETY: live handle, not used afterwards (the new one must not
+        // depend on it).
+        unsafe { vs_destroy(hd.h) };
+    }
+    hd.h = h;
+    hd.algorithm = n;
+    hd
 }
 
 fuzz_target!(|input: Input| {
     let Some(hd) = create(&input.create) else {
         return;
     };
+    let hd = derive(hd, input.algorithm);
     let shape: Vec<i64> = input
         .shape
         .iter()
@@ -923,6 +1446,27 @@ fuzz_target!(|input: Input| {
             } => case.compute_fans_op(fan_in, fan_out, shape),
             Op::GetSeed(out) => case.get_seed_op(out),
             Op::GetConfig(how) => case.get_config_op(how),
+            Op::Slice {
+                ty,
+                ref dims,
+                len,
+                out,
+                shape,
+                start,
+                extent,
+            } => match ty {
+                Ty::F32 => case.slice_op::<f32>(dims, len, out, shape, start, extent),
+                Ty::F64 => case.slice_op::<f64>(dims, len, out, shape, start, extent),
+                Ty::F16 => case.slice_op::<F16>(dims, len, out, shape, start, extent),
+                Ty::Bf16 => case.slice_op::<Bf16>(dims, len, out, shape, start, extent),
+            },
+            Op::GetAlgorithm(out) => case.get_algorithm_op(out),
+            Op::WithAlgorithm { algorithm, ty } => match ty {
+                Ty::F32 => case.with_algorithm_op::<f32>(algorithm),
+                Ty::F64 => case.with_algorithm_op::<f64>(algorithm),
+                Ty::F16 => case.with_algorithm_op::<F16>(algorithm),
+                Ty::Bf16 => case.with_algorithm_op::<Bf16>(algorithm),
+            },
             Op::BadHandle { misaligned, which } => case.bad_handle_op(misaligned, which),
             Op::FromJsonBadArgs(which) => {
                 let mut h = sentinel_handle();
@@ -945,9 +1489,16 @@ fuzz_target!(|input: Input| {
                 }
                 assert_eq!(backing, [0; 2], "a misaligned out was written");
             }
-            Op::StatusStr(s) => check_strings(s),
-            Op::Strings => check_strings(0),
+            Op::StatusStr(s) => check_strings(s, 2),
+            Op::Strings(n) => check_strings(0, n),
         }
+    }
+    if let Some(original) = hd.original {
+        // the handle it was derived from is unchanged
+        assert_eq!(algorithm_of(original), 2);
+        assert_eq!(config_json(original), config_json(hd.h));
+        // SAFETY: live handle, not used afterwards.
+        unsafe { vs_destroy(original) };
     }
     // SAFETY: live handle, not used afterwards.
     unsafe { vs_destroy(hd.h) };

@@ -339,9 +339,29 @@ pub trait Elem: Copy + PartialEq + std::fmt::Debug {
         out: *mut Self,
         len: usize,
     ) -> vs_status;
-    /// `x` rounded to this type as the header specifies (f64 -> f32 ->
-    /// type, each to nearest-even).
+    /// # Safety
+    /// The slice fill functions' contracts.
+    unsafe fn slice(
+        h: *const vs_initializer,
+        shape: *const i64,
+        ndim: usize,
+        start: *const i64,
+        extent: *const i64,
+        out: *mut Self,
+        len: usize,
+    ) -> vs_status;
+    /// `x` rounded to this type as the header specifies for
+    /// `pcg64-block-v1` (f64 -> f32 -> type, each to nearest-even).
     fn from_f64(x: f64) -> Self;
+    /// `x` rounded to this type (nearest-even), as `splitmix64-ctr-v2`
+    /// gives f16 and bf16 from its f32 values.
+    fn from_f32(x: f32) -> Self;
+    /// The value, exactly.
+    fn to_f64(self) -> f64;
+    /// The bits (for comparisons that tell -0.0 from 0.0).
+    fn bits(self) -> u64;
+    /// f16 or bf16: the types `splitmix64-ctr-v2` rounds from f32.
+    const HALF: bool;
 }
 
 impl Elem for f64 {
@@ -368,6 +388,27 @@ impl Elem for f64 {
     fn from_f64(x: f64) -> f64 {
         x
     }
+    unsafe fn slice(
+        h: *const vs_initializer,
+        s: *const i64,
+        n: usize,
+        st: *const i64,
+        ex: *const i64,
+        o: *mut f64,
+        l: usize,
+    ) -> vs_status {
+        unsafe { vs_fill_slice_f64(h, s, n, st, ex, o, l) }
+    }
+    fn from_f32(x: f32) -> f64 {
+        f64::from(x)
+    }
+    fn to_f64(self) -> f64 {
+        self
+    }
+    fn bits(self) -> u64 {
+        self.to_bits()
+    }
+    const HALF: bool = false;
 }
 
 impl Elem for f32 {
@@ -394,6 +435,27 @@ impl Elem for f32 {
     fn from_f64(x: f64) -> f32 {
         x as f32
     }
+    unsafe fn slice(
+        h: *const vs_initializer,
+        s: *const i64,
+        n: usize,
+        st: *const i64,
+        ex: *const i64,
+        o: *mut f32,
+        l: usize,
+    ) -> vs_status {
+        unsafe { vs_fill_slice_f32(h, s, n, st, ex, o, l) }
+    }
+    fn from_f32(x: f32) -> f32 {
+        x
+    }
+    fn to_f64(self) -> f64 {
+        f64::from(self)
+    }
+    fn bits(self) -> u64 {
+        u64::from(self.to_bits())
+    }
+    const HALF: bool = false;
 }
 
 /// binary16 bits.
@@ -429,6 +491,27 @@ impl Elem for F16 {
     fn from_f64(x: f64) -> F16 {
         F16(half::f16::from_f32(x as f32).to_bits())
     }
+    unsafe fn slice(
+        h: *const vs_initializer,
+        s: *const i64,
+        n: usize,
+        st: *const i64,
+        ex: *const i64,
+        o: *mut F16,
+        l: usize,
+    ) -> vs_status {
+        unsafe { vs_fill_slice_f16(h, s, n, st, ex, o.cast(), l) }
+    }
+    fn from_f32(x: f32) -> F16 {
+        F16(half::f16::from_f32(x).to_bits())
+    }
+    fn to_f64(self) -> f64 {
+        f64::from(half::f16::from_bits(self.0))
+    }
+    fn bits(self) -> u64 {
+        u64::from(self.0)
+    }
+    const HALF: bool = true;
 }
 
 impl Elem for Bf16 {
@@ -455,4 +538,58 @@ impl Elem for Bf16 {
     fn from_f64(x: f64) -> Bf16 {
         Bf16(half::bf16::from_f32(x as f32).to_bits())
     }
+    unsafe fn slice(
+        h: *const vs_initializer,
+        s: *const i64,
+        n: usize,
+        st: *const i64,
+        ex: *const i64,
+        o: *mut Bf16,
+        l: usize,
+    ) -> vs_status {
+        unsafe { vs_fill_slice_bf16(h, s, n, st, ex, o.cast(), l) }
+    }
+    fn from_f32(x: f32) -> Bf16 {
+        Bf16(half::bf16::from_f32(x).to_bits())
+    }
+    fn to_f64(self) -> f64 {
+        f64::from(half::bf16::from_bits(self.0))
+    }
+    fn bits(self) -> u64 {
+        u64::from(self.0)
+    }
+    const HALF: bool = true;
+}
+
+/// `vs_with_algorithm(h, algorithm)`: the new handle for a known number
+/// (1 or 2), else `None` after checking `VS_ERR_INVALID_ALGORITHM`, `*out`
+/// NULL and the message.
+pub fn with_algorithm(h: *const vs_initializer, algorithm: u32) -> Option<*mut vs_initializer> {
+    let mut out = sentinel_handle();
+    // SAFETY: live handle; writable out-pointer.
+    let st = unsafe { vs_with_algorithm(h, algorithm, &mut out) };
+    if matches!(algorithm, 1 | 2) {
+        assert_eq!(st, vs_status::VS_OK, "{}", last_message());
+        assert!(!out.is_null() && out != sentinel_handle() && out.cast_const() != h);
+        Some(out)
+    } else {
+        assert_eq!(
+            st,
+            vs_status::VS_ERR_INVALID_ALGORITHM,
+            "{}",
+            last_message()
+        );
+        check_error_message(st, "vs_with_algorithm");
+        assert!(out.is_null(), "*out is not NULL after {st:?}");
+        None
+    }
+}
+
+/// The handle's algorithm number.
+pub fn algorithm_of(h: *const vs_initializer) -> u32 {
+    let mut a = u32::MAX;
+    // SAFETY: live handle, writable local.
+    let st = unsafe { vs_get_algorithm(h, &mut a) };
+    assert_eq!(st, vs_status::VS_OK, "{}", last_message());
+    a
 }
