@@ -378,11 +378,11 @@ fn kernels(o: &Opts) {
                 distribution: dist,
                 factor: 0.5,
             };
-            let stores = variance_scaling::engine::stores_for(o.n * 4);
+            let stores = variance_scaling::engine::stores_for(dist, o.n * 4);
             let mut a = vec![0f32; o.n];
             let t32 = best_of(o.reps, || v2::fill32_with(isa, &s, 0, &mut a, stores));
             let mut b = vec![0f64; o.n];
-            let stores = variance_scaling::engine::stores_for(o.n * 8);
+            let stores = variance_scaling::engine::stores_for(dist, o.n * 8);
             let t64 = best_of(o.reps, || v2::fill64_with(isa, &s, 0, &mut b, stores));
             line += &format!(
                 "  {} f32 {:.3} G/s f64 {:.3} G/s",

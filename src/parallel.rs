@@ -57,7 +57,7 @@ fn refuse_spawn() -> bool {
 /// Fills `out` with elements `[start, start + out.len())`, on as many
 /// threads as [`threads_for`] allows.
 pub fn fill<T: Element>(sampler: &Sampler, start: u64, out: &mut [T]) {
-    let stores = stores_for(std::mem::size_of_val(out));
+    let stores = stores_for(sampler.distribution, std::mem::size_of_val(out));
     // cut points on block boundaries of the whole tensor, so that no v1
     // thread re-draws values another thread draws
     split(
@@ -70,7 +70,7 @@ pub fn fill<T: Element>(sampler: &Sampler, start: u64, out: &mut [T]) {
 /// Fills `out` with the box `b` of the tensor (row-major inside the box),
 /// on as many threads as [`threads_for`] allows.
 pub fn fill_box<T: Element>(sampler: &Sampler, b: &BoxRuns, out: &mut [T]) {
-    let stores = stores_for(std::mem::size_of_val(out));
+    let stores = stores_for(sampler.distribution, std::mem::size_of_val(out));
     split(
         out,
         |pos| pos.div_ceil(BLOCK_LEN) * BLOCK_LEN,

@@ -24,7 +24,10 @@ use common::*;
 
 /// The smallest fill the library splits.
 const SPLIT: u64 = 2 * 131_072;
-/// The smallest output written with streaming stores (bytes).
+/// The size of a "big" range fill (bytes): large enough for every thread
+/// to stream its part when the kernels are given streaming stores (the
+/// library streams uniform fills from `engine::NT_MIN_BYTES` on; the
+/// `dispatch` target checks both store kinds at every size).
 const NT_MIN_BYTES: u64 = 8 << 20;
 const GUARD: usize = 4;
 

@@ -62,14 +62,18 @@ impl Algorithm {
     }
 }
 
-/// Fills of at least this many bytes use non-temporal (streaming) stores,
-/// which skip the cache: the output of such a fill would not stay in the
+/// Uniform fills of at least this many bytes use non-temporal (streaming)
+/// stores, which skip the cache: such an output would not stay in the
 /// last-level cache anyway, and skipping the read-for-ownership lets the
 /// kernels write at up to the memory's full write bandwidth. Smaller fills
-/// use ordinary stores and leave their output in cache for the caller.
-/// Measured with `cargo bench --bench fill -- --nt-sweep`
-/// (docs/performance.md).
-pub const NT_MIN_BYTES: usize = 8 << 20;
+/// use ordinary stores and leave their output in cache for the caller. The
+/// normal distributions, whose kernels are compute-bound, always use
+/// ordinary stores: streaming cost them about 4% on this project's
+/// machines. Measured with `cargo bench --bench fill -- --nt-sweep`
+/// (docs/performance.md): on one core, streaming uniform f32 fills are as
+/// fast at 32 MiB (this machine's L3), 6% faster at 64 MiB and 17% at 128
+/// MiB; below 32 MiB they are up to 5% slower.
+pub const NT_MIN_BYTES: usize = 32 << 20;
 
 /// An output element type of the fills: f64, f32, f16 or bf16.
 pub trait Element: Copy + Send + Sync + 'static {
@@ -138,10 +142,9 @@ pub struct Sampler {
 
 impl Sampler {
     /// Writes elements `[start, start + out.len())` of the flattened
-    /// tensor, with streaming stores when `out` is at least
-    /// [`NT_MIN_BYTES`] long.
+    /// tensor, with the stores [`stores_for`] chooses for `out`.
     pub fn fill_range<T: Element>(&self, start: u64, out: &mut [T]) {
-        let stores = stores_for(std::mem::size_of_val(out));
+        let stores = stores_for(self.distribution, std::mem::size_of_val(out));
         self.fill_range_with(start, out, stores);
     }
 
@@ -170,9 +173,10 @@ impl Sampler {
     }
 }
 
-/// The store kind for an output of `bytes` bytes.
-pub fn stores_for(bytes: usize) -> Stores {
-    if bytes >= NT_MIN_BYTES {
+/// The store kind for an output of `bytes` bytes of `distribution`: see
+/// [`NT_MIN_BYTES`].
+pub fn stores_for(distribution: Distribution, bytes: usize) -> Stores {
+    if distribution == Distribution::Uniform && bytes >= NT_MIN_BYTES {
         Stores::Streaming
     } else {
         Stores::Cached

@@ -592,9 +592,10 @@ unsafe fn fill_any<T: Element>(
 /// nothing is written to `out`.
 ///
 /// Thread-safe; large fills use up to `vs_set_max_threads` threads (fills
-/// below 2 x 131072 elements never start a thread). Outputs of at least 8
-/// MiB are written with non-temporal stores, which bypass the cache (the
-/// values are the same). The library keeps no pointer after it returns.
+/// below 2 x 131072 elements never start a thread). Uniform outputs of at
+/// least 32 MiB are written with non-temporal stores, which bypass the
+/// cache (the values are the same). The library keeps no pointer after it
+/// returns.
 ///
 /// # Safety
 /// `init` is NULL or a live handle; `shape` is NULL or has `ndim`
@@ -1001,7 +1002,7 @@ pub extern "C" fn vs_algorithm_name(algorithm: u32) -> *const c_char {
 
 /// The name of the kernel fills of the default algorithm run on:
 /// `"portable"` (scalar, any CPU), `"avx2"` (x86-64 with AVX2, FMA and
-/// F16C) or `"avx512"` (AVX-512 F and DQ). Chosen once, at the first call
+/// F16C) or `"avx512"` (AVX-512 F, DQ and BW). Chosen once, at the first call
 /// of this function or of a fill: the widest the CPU runs, capped by the
 /// environment variable `VS_MAX_ISA=portable|avx2|avx512` when it is set to
 /// one of those names (other values are ignored). Every kernel gives the

@@ -1,4 +1,4 @@
-//! The AVX-512 kernel (x86-64 with AVX-512 F and DQ): the operations of
+//! The AVX-512 kernel (x86-64 with AVX-512 F, DQ and BW): the operations of
 //! `mod.rs`, in the same order, on 16 binary32 or 8 binary64 lanes, with
 //! the same correspondence between intrinsics and scalar operations as
 //! `avx2.rs`. AVX-512 DQ's `vpmullq` does SplitMix64's 64-bit
@@ -15,20 +15,20 @@ const M1: u64 = 0xbf58_476d_1ce4_e5b9;
 const M2: u64 = 0x94d0_49bb_1331_11eb;
 
 #[inline]
-#[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
+#[target_feature(enable = "avx512f,avx512dq,avx512bw,avx2,fma,f16c")]
 fn splat64(x: u64) -> __m512i {
     _mm512_set1_epi64(x as i64)
 }
 
 #[inline]
-#[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
+#[target_feature(enable = "avx512f,avx512dq,avx512bw,avx2,fma,f16c")]
 fn splat32(x: u32) -> __m512i {
     _mm512_set1_epi32(x as i32)
 }
 
 /// SplitMix64's `mix64` in each 64-bit lane.
 #[inline]
-#[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
+#[target_feature(enable = "avx512f,avx512dq,avx512bw,avx2,fma,f16c")]
 fn mix64(x: __m512i) -> __m512i {
     let z = _mm512_xor_si512(x, _mm512_srli_epi64::<30>(x));
     let z = _mm512_mullo_epi64(z, splat64(M1));
@@ -38,7 +38,7 @@ fn mix64(x: __m512i) -> __m512i {
 }
 
 #[inline]
-#[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
+#[target_feature(enable = "avx512f,avx512dq,avx512bw,avx2,fma,f16c")]
 fn horner_ps(c: &[f32], u: __m512) -> __m512 {
     let (last, rest) = c.split_last().expect("coefficients");
     let mut p = _mm512_set1_ps(*last);
@@ -49,7 +49,7 @@ fn horner_ps(c: &[f32], u: __m512) -> __m512 {
 }
 
 #[inline]
-#[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
+#[target_feature(enable = "avx512f,avx512dq,avx512bw,avx2,fma,f16c")]
 fn horner_pd(c: &[f64], u: __m512d) -> __m512d {
     let (last, rest) = c.split_last().expect("coefficients");
     let mut p = _mm512_set1_pd(*last);
@@ -60,7 +60,7 @@ fn horner_pd(c: &[f64], u: __m512d) -> __m512d {
 }
 
 #[inline]
-#[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
+#[target_feature(enable = "avx512f,avx512dq,avx512bw,avx2,fma,f16c")]
 fn neg_ln_ps(t: __m512) -> __m512 {
     let ix = _mm512_add_epi32(
         _mm512_castps_si512(t),
@@ -78,7 +78,7 @@ fn neg_ln_ps(t: __m512) -> __m512 {
 }
 
 #[inline]
-#[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
+#[target_feature(enable = "avx512f,avx512dq,avx512bw,avx2,fma,f16c")]
 fn neg_ln_pd(t: __m512d) -> __m512d {
     let ix = _mm512_add_epi64(
         _mm512_castpd_si512(t),
@@ -102,7 +102,7 @@ fn neg_ln_pd(t: __m512d) -> __m512d {
 }
 
 #[inline]
-#[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
+#[target_feature(enable = "avx512f,avx512dq,avx512bw,avx2,fma,f16c")]
 fn standard_ps<const D: u8>(r: __m512i) -> __m512 {
     if D == Distribution::Uniform as u8 {
         let k = _mm512_cvtepi32_ps(_mm512_srli_epi32::<8>(r));
@@ -133,7 +133,7 @@ fn standard_ps<const D: u8>(r: __m512i) -> __m512 {
 }
 
 #[inline]
-#[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
+#[target_feature(enable = "avx512f,avx512dq,avx512bw,avx2,fma,f16c")]
 fn standard_pd<const D: u8>(r: __m512i) -> __m512d {
     if D == Distribution::Uniform as u8 {
         let b = _mm512_or_si512(_mm512_srli_epi64::<12>(r), splat64(0x4000_0000_0000_0000));
@@ -155,7 +155,7 @@ fn standard_pd<const D: u8>(r: __m512i) -> __m512d {
 
 /// `(cos theta, sin theta)` of 16 lanes of 32 angle bits (`circle32`).
 #[inline]
-#[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
+#[target_feature(enable = "avx512f,avx512dq,avx512bw,avx2,fma,f16c")]
 fn circle_ps(b: __m512i) -> (__m512, __m512) {
     let o = _mm512_srli_epi32::<29>(b);
     let odd = _mm512_test_epi32_mask(o, splat32(1));
@@ -189,7 +189,7 @@ fn circle_ps(b: __m512i) -> (__m512, __m512) {
 /// The binary32 standard normals of 16 words (32 elements, in order):
 /// Box-Muller on each word's halves (`normal_pair32`).
 #[inline]
-#[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
+#[target_feature(enable = "avx512f,avx512dq,avx512bw,avx2,fma,f16c")]
 fn normal_pairs_ps(r0: __m512i, r1: __m512i) -> (__m512, __m512) {
     let even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
     let a = _mm512_permutex2var_epi32(r0, even, r1);
@@ -213,7 +213,7 @@ fn normal_pairs_ps(r0: __m512i, r1: __m512i) -> (__m512, __m512) {
 
 /// `(cos theta, sin theta)` of 8 lanes of 64 angle bits (`circle64`).
 #[inline]
-#[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
+#[target_feature(enable = "avx512f,avx512dq,avx512bw,avx2,fma,f16c")]
 fn circle_pd(b: __m512i) -> (__m512d, __m512d) {
     let o = _mm512_srli_epi64::<61>(b);
     let odd = _mm512_test_epi64_mask(o, splat64(1));
@@ -239,7 +239,7 @@ fn circle_pd(b: __m512i) -> (__m512d, __m512d) {
 
 /// `(2m + 1) 2^-53` for the low 52 bits `m` of each lane, exact.
 #[inline]
-#[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
+#[target_feature(enable = "avx512f,avx512dq,avx512bw,avx2,fma,f16c")]
 fn odd53(r: __m512i) -> __m512d {
     _mm512_add_pd(
         _mm512_sub_pd(
@@ -256,7 +256,7 @@ fn odd53(r: __m512i) -> __m512d {
 /// The binary64 standard normals of 16 words (16 elements, in order):
 /// Box-Muller on word pairs (`normal_pair64`).
 #[inline]
-#[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
+#[target_feature(enable = "avx512f,avx512dq,avx512bw,avx2,fma,f16c")]
 fn normal_pairs_pd(r0: __m512i, r1: __m512i) -> (__m512d, __m512d) {
     let even = _mm512_set_epi64(14, 12, 10, 8, 6, 4, 2, 0);
     let a = _mm512_permutex2var_epi64(r0, even, r1);
@@ -276,16 +276,14 @@ fn normal_pairs_pd(r0: __m512i, r1: __m512i) -> (__m512d, __m512d) {
 /// Stores 32 binary32 values as `T`.
 trait Put32 {
     /// # Safety
-    /// `dst` has 32 writable elements; with `nt`, `dst` is 64-byte aligned;
-    /// with `native_bf16`, the CPU has AVX-512 BF16 and no value is a
-    /// binary32 subnormal (only bf16 reads it).
-    unsafe fn put32(dst: *mut Self, a: __m512, b: __m512, nt: bool, native_bf16: bool);
+    /// `dst` has 32 writable elements; with `nt`, `dst` is 64-byte aligned.
+    unsafe fn put32(dst: *mut Self, a: __m512, b: __m512, nt: bool);
 }
 
 impl Put32 for f32 {
     #[inline]
-    #[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
-    unsafe fn put32(dst: *mut f32, a: __m512, b: __m512, nt: bool, _: bool) {
+    #[target_feature(enable = "avx512f,avx512dq,avx512bw,avx2,fma,f16c")]
+    unsafe fn put32(dst: *mut f32, a: __m512, b: __m512, nt: bool) {
         // SAFETY: 32 writable (with nt: 64-byte aligned) elements.
         unsafe {
             if nt {
@@ -299,78 +297,61 @@ impl Put32 for f32 {
     }
 }
 
-#[inline]
-#[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
-unsafe fn put_halves(dst: *mut __m512i, lo: __m256i, hi: __m256i, nt: bool) {
-    let v = _mm512_inserti64x4::<1>(_mm512_castsi256_si512(lo), hi);
-    // SAFETY: the caller guarantees 64 writable (with nt: aligned) bytes.
-    unsafe {
-        if nt {
-            _mm512_stream_si512(dst, v);
-        } else {
-            _mm512_storeu_si512(dst, v);
+impl Put32 for half::f16 {
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512dq,avx512bw,avx2,fma,f16c")]
+    unsafe fn put32(dst: *mut half::f16, a: __m512, b: __m512, nt: bool) {
+        let lo = _mm512_cvtps_ph::<_MM_FROUND_TO_NEAREST_INT>(a);
+        let hi = _mm512_cvtps_ph::<_MM_FROUND_TO_NEAREST_INT>(b);
+        // two 32-byte stores (no shuffle to join them)
+        let d = dst.cast::<__m256i>();
+        // SAFETY: 64 writable (with nt: 64-byte aligned) bytes.
+        unsafe {
+            if nt {
+                _mm256_stream_si256(d, lo);
+                _mm256_stream_si256(d.add(1), hi);
+            } else {
+                _mm256_storeu_si256(d, lo);
+                _mm256_storeu_si256(d.add(1), hi);
+            }
         }
     }
 }
 
-impl Put32 for half::f16 {
-    #[inline]
-    #[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
-    unsafe fn put32(dst: *mut half::f16, a: __m512, b: __m512, nt: bool, _: bool) {
-        let lo = _mm512_cvtps_ph::<_MM_FROUND_TO_NEAREST_INT>(a);
-        let hi = _mm512_cvtps_ph::<_MM_FROUND_TO_NEAREST_INT>(b);
-        // SAFETY: per the caller's contract.
-        unsafe { put_halves(dst.cast(), lo, hi, nt) }
-    }
-}
-
-/// bfloat16 bits of 16 binary32 values (never NaN), nearest-even.
+/// Each 32-bit lane of `v` rounded to nearest-even at bit 16 (values are
+/// never NaN): the bfloat16 bits are the high half of each lane.
 #[inline]
-#[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
-fn bf16_bits(v: __m512) -> __m256i {
+#[target_feature(enable = "avx512f,avx512dq,avx512bw,avx2,fma,f16c")]
+fn bf16_rounded(v: __m512) -> __m512i {
     let b = _mm512_castps_si512(v);
     let odd = _mm512_and_si512(_mm512_srli_epi32::<16>(b), splat32(1));
-    let r = _mm512_add_epi32(_mm512_add_epi32(b, splat32(0x7fff)), odd);
-    _mm512_cvtepi32_epi16(_mm512_srli_epi32::<16>(r))
-}
-
-/// bfloat16 of 32 binary32 values with AVX-512 BF16's `vcvtne2ps2bf16`:
-/// round to nearest-even like [`bf16_bits`], but subnormal inputs count as
-/// zero, so it is used only when no value is subnormal.
-#[inline]
-#[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c,avx512bf16")]
-fn bf16_native(a: __m512, b: __m512) -> __m512i {
-    // the instruction's first operand gives the high half
-    let v = _mm512_cvtne2ps_pbh(b, a);
-    // SAFETY: __m512bh and __m512i are both 64 plain bytes.
-    unsafe { std::mem::transmute::<__m512bh, __m512i>(v) }
+    _mm512_add_epi32(_mm512_add_epi32(b, splat32(0x7fff)), odd)
 }
 
 impl Put32 for half::bf16 {
     #[inline]
-    #[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
-    unsafe fn put32(dst: *mut half::bf16, a: __m512, b: __m512, nt: bool, native_bf16: bool) {
-        if native_bf16 {
-            // SAFETY: the caller checked AVX-512 BF16 and that no value is
-            // subnormal.
-            let v = unsafe { bf16_native(a, b) };
-            // SAFETY: 64 writable (with nt: aligned) bytes.
-            unsafe {
-                if nt {
-                    _mm512_stream_si512(dst.cast(), v);
-                } else {
-                    _mm512_storeu_si512(dst.cast(), v);
-                }
+    #[target_feature(enable = "avx512f,avx512dq,avx512bw,avx2,fma,f16c")]
+    unsafe fn put32(dst: *mut half::bf16, a: __m512, b: __m512, nt: bool) {
+        // the high 16-bit halves of both vectors' lanes, in order: words
+        // 1, 3, ..., 31 of `a`, then of `b` (indices 32 and up)
+        let idx = _mm512_set_epi16(
+            63, 61, 59, 57, 55, 53, 51, 49, 47, 45, 43, 41, 39, 37, 35, 33, 31, 29, 27, 25, 23, 21,
+            19, 17, 15, 13, 11, 9, 7, 5, 3, 1,
+        );
+        let v = _mm512_permutex2var_epi16(bf16_rounded(a), idx, bf16_rounded(b));
+        // SAFETY: 64 writable (with nt: 64-byte aligned) bytes.
+        unsafe {
+            if nt {
+                _mm512_stream_si512(dst.cast(), v);
+            } else {
+                _mm512_storeu_si512(dst.cast(), v);
             }
-            return;
         }
-        // SAFETY: per the caller's contract.
-        unsafe { put_halves(dst.cast(), bf16_bits(a), bf16_bits(b), nt) }
     }
 }
 
 #[inline]
-#[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
+#[target_feature(enable = "avx512f,avx512dq,avx512bw,avx2,fma,f16c")]
 fn lanes(k: u64) -> __m512i {
     let g = |i: u64| GAMMA.wrapping_mul(i) as i64;
     _mm512_add_epi64(
@@ -382,9 +363,9 @@ fn lanes(k: u64) -> __m512i {
 /// The vector loop of every binary32-class fill.
 ///
 /// # Safety
-/// The CPU has AVX-512 F and DQ, AVX2, FMA and F16C.
+/// The CPU has AVX-512 F, DQ and BW, AVX2, FMA and F16C.
 #[inline]
-#[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
+#[target_feature(enable = "avx512f,avx512dq,avx512bw,avx2,fma,f16c")]
 unsafe fn fill32<T: Put32 + super::Out32, const D: u8>(
     s: &Stream32,
     start: u64,
@@ -401,11 +382,6 @@ unsafe fn fill32<T: Put32 + super::Out32, const D: u8>(
     let mut ctr = lanes(s.key.wrapping_add(k.wrapping_add(1).wrapping_mul(GAMMA)));
     let step = splat64(GAMMA.wrapping_mul(8));
     let factor = _mm512_set1_ps(s.factor);
-    // every nonzero standard value is at least 2^-37 in magnitude (the
-    // smallest Box-Muller product; the others are larger), so with a factor
-    // of at least 2^-80 no value is subnormal and the BF16 instruction
-    // rounds exactly as the integer rounding does
-    let native_bf16 = super::platform::has_avx512_bf16() && s.factor.abs() >= 2f32.powi(-80);
     let dst = out[head..].as_mut_ptr();
     let mut j = 0;
     while j < body {
@@ -423,7 +399,7 @@ unsafe fn fill32<T: Put32 + super::Out32, const D: u8>(
         // SAFETY: j + 32 <= body elements remain at dst + j; with nt, dst
         // + j is 64-byte aligned (loop_start; 32 elements of 2 or 4 bytes
         // are a multiple of 64 bytes).
-        unsafe { T::put32(dst.add(j), a, b, nt, native_bf16) };
+        unsafe { T::put32(dst.add(j), a, b, nt) };
         j += 32;
     }
     if nt {
@@ -437,7 +413,7 @@ macro_rules! by_distribution {
         /// Writes binary32-class elements `[start, start + out.len())`.
         ///
         /// # Safety
-        /// The CPU has AVX-512 F and DQ, AVX2, FMA and F16C.
+        /// The CPU has AVX-512 F, DQ and BW, AVX2, FMA and F16C.
         pub(crate) unsafe fn $name(s: &Stream32, start: u64, out: &mut [$t], stores: Stores) {
             // SAFETY: forwarded contract.
             unsafe {
@@ -463,7 +439,7 @@ by_distribution!(fill_f16, half::f16);
 by_distribution!(fill_bf16, half::bf16);
 
 #[inline]
-#[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
+#[target_feature(enable = "avx512f,avx512dq,avx512bw,avx2,fma,f16c")]
 unsafe fn fill64_d<const D: u8>(s: &Stream64, start: u64, out: &mut [f64], stores: Stores) {
     let n = out.len();
     // Box-Muller pairs (2k, 2k + 1) start a vector on an even element
@@ -518,7 +494,7 @@ unsafe fn fill64_d<const D: u8>(s: &Stream64, start: u64, out: &mut [f64], store
 /// Writes binary64 elements `[start, start + out.len())`.
 ///
 /// # Safety
-/// The CPU has AVX-512 F and DQ, AVX2, FMA and F16C.
+/// The CPU has AVX-512 F, DQ and BW, AVX2, FMA and F16C.
 pub(crate) unsafe fn fill_f64(s: &Stream64, start: u64, out: &mut [f64], stores: Stores) {
     // SAFETY: forwarded contract.
     unsafe {
@@ -559,7 +535,7 @@ mod tests {
         ok
     }
 
-    #[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
+    #[target_feature(enable = "avx512f,avx512dq,avx512bw,avx2,fma,f16c")]
     fn lanes32<const D: u8>(r: &[u32; LANES]) -> [f32; LANES] {
         // SAFETY: r has LANES readable u32.
         let v = unsafe { _mm512_loadu_si512(r.as_ptr().cast()) };
@@ -569,7 +545,7 @@ mod tests {
         out
     }
 
-    #[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
+    #[target_feature(enable = "avx512f,avx512dq,avx512bw,avx2,fma,f16c")]
     fn lanes64<const D: u8>(r: &[u64; LANES / 2]) -> [f64; LANES / 2] {
         // SAFETY: r has LANES / 2 readable u64.
         let v = unsafe { _mm512_loadu_si512(r.as_ptr().cast()) };
@@ -579,7 +555,7 @@ mod tests {
         out
     }
 
-    #[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
+    #[target_feature(enable = "avx512f,avx512dq,avx512bw,avx2,fma,f16c")]
     fn pairs32(w: &[u64; LANES]) -> [f32; 2 * LANES] {
         // SAFETY: w has LANES readable u64 (two vectors).
         let (r0, r1) = unsafe {
@@ -598,7 +574,7 @@ mod tests {
         out
     }
 
-    #[target_feature(enable = "avx512f,avx512dq,avx2,fma,f16c")]
+    #[target_feature(enable = "avx512f,avx512dq,avx512bw,avx2,fma,f16c")]
     fn pairs64(w: &[u64; LANES]) -> [f64; LANES] {
         // SAFETY: w has LANES readable u64 (two vectors).
         let (r0, r1) = unsafe {

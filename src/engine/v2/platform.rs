@@ -9,7 +9,7 @@
 //! * `portable`: the scalar reference (`portable.rs`), everywhere; the only
 //!   one under Miri.
 //! * `avx2`: x86-64 with AVX2, FMA and F16C (`avx2.rs`).
-//! * `avx512`: x86-64 with AVX-512 F and DQ (`avx512.rs`).
+//! * `avx512`: x86-64 with AVX-512 F, DQ and BW (`avx512.rs`).
 
 use std::sync::OnceLock;
 
@@ -22,7 +22,7 @@ pub enum Isa {
     Portable,
     /// 256-bit AVX2 + FMA + F16C.
     Avx2,
-    /// 512-bit AVX-512 F + DQ.
+    /// 512-bit AVX-512 F + DQ + BW.
     Avx512,
 }
 
@@ -59,6 +59,7 @@ pub fn detected() -> Isa {
 fn detect() -> Isa {
     if std::arch::is_x86_feature_detected!("avx512f")
         && std::arch::is_x86_feature_detected!("avx512dq")
+        && std::arch::is_x86_feature_detected!("avx512bw")
         && std::arch::is_x86_feature_detected!("avx2")
         && std::arch::is_x86_feature_detected!("fma")
         && std::arch::is_x86_feature_detected!("f16c")
@@ -77,22 +78,6 @@ fn detect() -> Isa {
 #[cfg(not(all(target_arch = "x86_64", not(miri))))]
 fn detect() -> Isa {
     Isa::Portable
-}
-
-/// Whether the CPU has AVX-512 BF16, which the AVX-512 kernel uses for
-/// bfloat16 output when no value can be subnormal (the same bits).
-pub fn has_avx512_bf16() -> bool {
-    static BF16: OnceLock<bool> = OnceLock::new();
-    *BF16.get_or_init(|| {
-        #[cfg(all(target_arch = "x86_64", not(miri)))]
-        {
-            detected() == Isa::Avx512 && std::arch::is_x86_feature_detected!("avx512bf16")
-        }
-        #[cfg(not(all(target_arch = "x86_64", not(miri))))]
-        {
-            false
-        }
-    })
 }
 
 /// Every level this CPU can run, from portable up.
@@ -215,7 +200,7 @@ pub fn fill64(isa: Isa, s: &Stream64, start: u64, out: &mut [f64], stores: Store
         // SAFETY: assert_runs checked that the CPU has AVX2, FMA, F16C.
         Isa::Avx2 => unsafe { super::avx2::fill_f64(s, start, out, stores) },
         #[cfg(target_arch = "x86_64")]
-        // SAFETY: assert_runs checked that the CPU has AVX-512 F and DQ.
+        // SAFETY: assert_runs checked that the CPU has AVX-512 F, DQ, BW.
         Isa::Avx512 => unsafe { super::avx512::fill_f64(s, start, out, stores) },
         #[cfg(not(target_arch = "x86_64"))]
         _ => {
