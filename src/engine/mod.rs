@@ -71,9 +71,11 @@ impl Algorithm {
 /// ordinary stores: streaming cost them about 4% on this project's
 /// machines. Measured with `cargo bench --bench fill -- --nt-sweep`
 /// (docs/performance.md): on one core, streaming uniform f32 fills are as
-/// fast at 32 MiB (this machine's L3), 6% faster at 64 MiB and 17% at 128
-/// MiB; below 32 MiB they are up to 5% slower.
-pub const NT_MIN_BYTES: usize = 32 << 20;
+/// fast at 32 MiB (the L3 of the machine measured), 6% faster at 64 MiB and
+/// 17% at 128 MiB, and up to 5% slower below 32 MiB; the threshold is
+/// twice the crossover, so that outputs a larger cache could still hold
+/// stay in it.
+pub const NT_MIN_BYTES: usize = 64 << 20;
 
 /// An output element type of the fills: f64, f32, f16 or bf16.
 pub trait Element: Copy + Send + Sync + 'static {

@@ -593,7 +593,7 @@ unsafe fn fill_any<T: Element>(
 ///
 /// Thread-safe; large fills use up to `vs_set_max_threads` threads (fills
 /// below 2 x 131072 elements never start a thread). Uniform outputs of at
-/// least 32 MiB are written with non-temporal stores, which bypass the
+/// least 64 MiB are written with non-temporal stores, which bypass the
 /// cache (the values are the same). The library keeps no pointer after it
 /// returns.
 ///

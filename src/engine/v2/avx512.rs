@@ -303,16 +303,15 @@ impl Put32 for half::f16 {
     unsafe fn put32(dst: *mut half::f16, a: __m512, b: __m512, nt: bool) {
         let lo = _mm512_cvtps_ph::<_MM_FROUND_TO_NEAREST_INT>(a);
         let hi = _mm512_cvtps_ph::<_MM_FROUND_TO_NEAREST_INT>(b);
-        // two 32-byte stores (no shuffle to join them)
-        let d = dst.cast::<__m256i>();
+        // one 64-byte store: a whole line (two 32-byte streaming stores
+        // to one line were measured 2x slower on two threads)
+        let v = _mm512_inserti64x4::<1>(_mm512_castsi256_si512(lo), hi);
         // SAFETY: 64 writable (with nt: 64-byte aligned) bytes.
         unsafe {
             if nt {
-                _mm256_stream_si256(d, lo);
-                _mm256_stream_si256(d.add(1), hi);
+                _mm512_stream_si512(dst.cast(), v);
             } else {
-                _mm256_storeu_si256(d, lo);
-                _mm256_storeu_si256(d.add(1), hi);
+                _mm512_storeu_si512(dst.cast(), v);
             }
         }
     }
