@@ -459,9 +459,10 @@ void vs_destroy(struct vs_initializer *init);
  * nothing is written to `out`.
  *
  * Thread-safe; large fills use up to `vs_set_max_threads` threads (fills
- * below 2 x 131072 elements never start a thread). Outputs of at least 8
- * MiB are written with non-temporal stores, which bypass the cache (the
- * values are the same). The library keeps no pointer after it returns.
+ * below 2 x 131072 elements never start a thread). Uniform outputs of at
+ * least 64 MiB are written with non-temporal stores, which bypass the
+ * cache (the values are the same). The library keeps no pointer after it
+ * returns.
  *
  * # Safety
  * `init` is NULL or a live handle; `shape` is NULL or has `ndim`
@@ -700,7 +701,7 @@ const char *vs_algorithm_name(uint32_t algorithm);
 /**
  * The name of the kernel fills of the default algorithm run on:
  * `"portable"` (scalar, any CPU), `"avx2"` (x86-64 with AVX2, FMA and
- * F16C) or `"avx512"` (AVX-512 F and DQ). Chosen once, at the first call
+ * F16C) or `"avx512"` (AVX-512 F, DQ and BW). Chosen once, at the first call
  * of this function or of a fill: the widest the CPU runs, capped by the
  * environment variable `VS_MAX_ISA=portable|avx2|avx512` when it is set to
  * one of those names (other values are ignored). Every kernel gives the
