@@ -306,7 +306,7 @@ test_tree() {
         check_layout "$p" "$lrel" "$drel"
     check "[$label] symbols: the .so exports exactly the header's vs_* functions (and packaging/debian/symbols lists them)" \
         check_symbols "$libdir/$REALNAME"
-    check "[$label] consumer: CMake find_package(VarianceScaling 0.1 CONFIG REQUIRED), VarianceScaling::variance_scaling" \
+    check "[$label] consumer: CMake find_package(VarianceScaling 0.2 CONFIG REQUIRED), VarianceScaling::variance_scaling" \
         cmake_consumer "$ROOT/tests/consumers/cmake" consumer shared "$p" "$libdir" "$work/cmake-shared"
     check "[$label] consumer: CMake find_package, VarianceScaling::variance_scaling_static" \
         cmake_consumer "$ROOT/tests/consumers/cmake" consumer static "$p" "$libdir" "$work/cmake-static"

@@ -5,8 +5,9 @@
  *
  * It checks that the header and the library it was linked to agree, that a
  * seeded fill gives the documented values bit for bit (the README's quick
- * start: He normal, seed 42, a 3x3x16x32 kernel), and that an error comes
- * back as a status with a message. It prints the versions for
+ * start: He normal, seed 42, a 3x3x16x32 kernel, with the default algorithm
+ * and with 0.1's, pcg64-block-v1), and that an error comes back as a
+ * status with a message. It prints the versions for
  * scripts/test-install.sh and exits 0 only when every check passed.
  *
  * SPDX-License-Identifier: MIT OR Apache-2.0
@@ -51,7 +52,8 @@ int main(void)
     check(strcmp(vs_version(), VS_VERSION_STRING) == 0, "vs_version() == VS_VERSION_STRING");
     check(strncmp(VS_VERSION_STRING, macros, strlen(macros)) == 0,
           "VS_VERSION_STRING starts with MAJOR.MINOR.PATCH");
-    check(strcmp(vs_algorithm(), "pcg64-block-v1") == 0, "vs_algorithm() == pcg64-block-v1");
+    check(strcmp(vs_algorithm(), "splitmix64-ctr-v2") == 0, "vs_algorithm() == splitmix64-ctr-v2");
+    printf("vs_isa=%s\n", vs_isa());
 
     st = vs_create(2.0, VS_MODE_FAN_IN, VS_DISTRIBUTION_TRUNCATED_NORMAL, &seed, &init);
     check(st == VS_OK, "vs_create(he_normal, seed 42)");
@@ -60,11 +62,25 @@ int main(void)
         check(st == VS_OK, "vs_fill_f32");
         if (st == VS_OK) {
             /* the README quick start's values, exactly */
-            check(w[0] == -0x1.c29d4cp-3f, "w[0] == -0x1.c29d4cp-3 (-0.220027)");
-            check(w[1] == -0x1.fdfa06p-3f, "w[1] == -0x1.fdfa06p-3 (-0.249012)");
-            check(w[count - 1] == -0x1.0078dep-6f, "w[4607] == -0x1.0078dep-6 (-0.015654)");
+            check(w[0] == 0x1.b6828ap-4f, "w[0] == 0x1.b6828ap-4 (+0.107058)");
+            check(w[1] == 0x1.489c8ap-4f, "w[1] == 0x1.489c8ap-4 (+0.080227)");
+            check(w[count - 1] == 0x1.04bffap-2f, "w[4607] == 0x1.04bffap-2 (+0.254639)");
             printf("w[0]=%a w[1]=%a w[%zu]=%a\n", (double)w[0], (double)w[1], count - 1,
                    (double)w[count - 1]);
+        }
+        /* and 0.1's values, from a handle for the 0.1 algorithm */
+        {
+            vs_initializer *v1 = NULL;
+            st = vs_with_algorithm(init, VS_ALGORITHM_PCG64_BLOCK_V1, &v1);
+            check(st == VS_OK, "vs_with_algorithm(VS_ALGORITHM_PCG64_BLOCK_V1)");
+            if (st == VS_OK && vs_fill_f32(v1, shape, 4, w, count) == VS_OK) {
+                check(w[0] == -0x1.c29d4cp-3f, "v1 w[0] == -0x1.c29d4cp-3 (-0.220027)");
+                check(w[1] == -0x1.fdfa06p-3f, "v1 w[1] == -0x1.fdfa06p-3 (-0.249012)");
+                check(w[count - 1] == -0x1.0078dep-6f, "v1 w[4607] == -0x1.0078dep-6 (-0.015654)");
+            } else {
+                check(0, "vs_fill_f32 with the v1 handle");
+            }
+            vs_destroy(v1);
         }
     }
     vs_destroy(init);

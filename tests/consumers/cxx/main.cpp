@@ -59,9 +59,18 @@ int main()
     if (init) {
         st = vs_fill_f32(init.get(), shape.data(), shape.size(), w.data(), w.size());
         check(st == VS_OK, "vs_fill_f32");
-        check(w.front() == -0x1.c29d4cp-3f, "w[0] == -0x1.c29d4cp-3");
-        check(w[1] == -0x1.fdfa06p-3f, "w[1] == -0x1.fdfa06p-3");
-        check(w.back() == -0x1.0078dep-6f, "w[4607] == -0x1.0078dep-6");
+        check(w.front() == 0x1.b6828ap-4f, "w[0] == 0x1.b6828ap-4");
+        check(w[1] == 0x1.489c8ap-4f, "w[1] == 0x1.489c8ap-4");
+        check(w.back() == 0x1.04bffap-2f, "w[4607] == 0x1.04bffap-2");
+
+        // a shard: output channels 8..16 of the same kernel, equal to the
+        // whole fill's elements
+        const std::vector<std::int64_t> start{0, 0, 0, 8}, extent{3, 3, 16, 8};
+        std::vector<float> shard(3 * 3 * 16 * 8);
+        st = vs_fill_slice_f32(init.get(), shape.data(), shape.size(), start.data(),
+                               extent.data(), shard.data(), shard.size());
+        check(st == VS_OK && shard[0] == w[8] && shard[8] == w[40] && shard.back() == w[4607 - 16],
+              "vs_fill_slice_f32 equals the whole fill's box");
 
         vs_params p{};
         st = vs_describe(init.get(), shape.data(), shape.size(), &p);
