@@ -29,14 +29,16 @@ for s in "${streams[@]}"; do
     # -g 200: raw binary input on stdin; -Y 1: resolve "weak" results by
     # re-running the test with more samples
     ./target/release/examples/v2_stream "$s" "$seed" | dieharder -a -g 200 -Y 1 -k 2 >"$log" 2>&1 || true
-    # with -Y 1 a test with a WEAK result is run again, whole, with more
-    # samples, until it resolves: its final results are the lines of its
-    # last run (the largest psamples)
+    # with -Y 1 a test with a WEAK result is run again with more samples
+    # until it resolves: the final results of each (test, ntuple) are the
+    # lines of its last run (the largest psamples; sts_serial gives two per
+    # ntuple)
     awk -F'|' '/PASSED|WEAK|FAILED/ {
-            name = $1; gsub(/ /, "", name); ps = $4 + 0; st = $6; gsub(/ /, "", st)
-            if (ps > maxps[name]) { maxps[name] = ps }
-            line[NR] = name; lps[NR] = ps; lst[NR] = st }
-        END { for (i in line) if (lps[i] == maxps[line[i]]) { n[lst[i]]++; total++ }
+            name = $1; gsub(/ /, "", name); key = name "|" ($2 + 0)
+            ps = $4 + 0; st = $6; gsub(/ /, "", st)
+            if (ps > maxps[key]) maxps[key] = ps
+            tests[name] = 1; lkey[NR] = key; lps[NR] = ps; lst[NR] = st }
+        END { for (i in lkey) if (lps[i] == maxps[lkey[i]]) { n[lst[i]]++; total++ }
               printf "   final: PASSED %d  WEAK %d  FAILED %d (of %d results in %d tests)\n",
-                     n["PASSED"], n["WEAK"], n["FAILED"], total, length(maxps) }' "$log"
+                     n["PASSED"], n["WEAK"], n["FAILED"], total, length(tests) }' "$log"
 done
