@@ -8,15 +8,20 @@
  * Conventions for every function:
  * - Fallible functions return a vs_status; VS_OK is 0. On error, no output
  *   buffer or out-parameter is written (except that a non-NULL handle
- *   out-pointer gets NULL, and vs_get_config_json always reports the length),
- *   and vs_last_error_message() names the argument and the value received.
+ *   out-pointer gets NULL, and vs_get_config_json and vs_get_axes always
+ *   report the lengths), and vs_last_error_message() names the argument and
+ *   the value received.
  * - No function unwinds, aborts or keeps a caller's pointer after returning.
- * - Handles are immutable: any number of threads may use one at once.
+ * - Handles are immutable: any number of threads may use one at once. The
+ *   vs_with_* functions make new handles that differ in one setting.
  * - The values a fill gives are a pure function of (seed, scale, mode,
- *   distribution, axes, shape) and the handle's sampling algorithm, fixed
- *   for every release of one major version and the same on every CPU and
- *   kernel: "splitmix64-ctr-v2" (the default, docs/algorithm-v2.md) or
- *   "pcg64-block-v1" (0.1's, docs/algorithm.md; vs_with_algorithm).
+ *   distribution, the fans, the element's index) and the handle's sampling
+ *   algorithm, fixed for every release of one major version and the same on
+ *   every CPU and kernel: "splitmix64-ctr-v2" (the default,
+ *   docs/algorithm-v2.md) or "pcg64-block-v1" (0.1's, docs/algorithm.md;
+ *   vs_with_algorithm). The fans come from the shape by the handle's fan
+ *   rule (Keras's default, a vs_layout, or explicit axes), or are given
+ *   (vs_fill_fans_*).
  */
 
 #ifndef VARIANCE_SCALING_H
@@ -118,6 +123,10 @@ enum vs_status
    * An algorithm number was not a `vs_algorithm_id` value.
    */
   VS_ERR_INVALID_ALGORITHM = 10,
+  /**
+   * A layout number was not a `vs_layout` value.
+   */
+  VS_ERR_INVALID_LAYOUT = 11,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -225,6 +234,50 @@ typedef uint32_t vs_algorithm_id;
 #endif // __cplusplus
 
 /**
+ * Where a weight tensor keeps its input and output dimensions, which
+ * decides its fans; passed as a `uint32_t` (`vs_with_layout`,
+ * `vs_compute_fans_layout`, `vs_describe_shape`). With `rf` the product of
+ * the spatial dimensions (1 for rank 2), a tensor of rank >= 2 has:
+ *
+ * | layout | fan_in | fan_out |
+ * |---|---|---|
+ * | `VS_LAYOUT_IN_OUT` `(..., in, out)` | `shape[rank-2] * rf` | `shape[rank-1] * rf` |
+ * | `VS_LAYOUT_OUT_IN` `(out, in, spatial...)` | `shape[1] * rf` | `shape[0] * rf` |
+ * | `VS_LAYOUT_OUT_SPATIAL_IN` `(out, spatial..., in)` | `shape[rank-1] * rf` | `shape[0] * rf` |
+ *
+ * Rank 0 has the fans (1, 1) and rank 1 (d0, d0) in every layout. Which
+ * constant fits which framework's weights: README.md, "Layouts".
+ */
+enum vs_layout
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * `(..., in, out)`: Keras, TensorFlow, JAX/Flax; Keras's default fan
+   * rule, the rule of handles made without axes or layout.
+   */
+  VS_LAYOUT_IN_OUT = 0,
+  /**
+   * `(out, in, spatial...)`: PyTorch, ONNX, Caffe, Darknet, MXNet,
+   * cuDNN/oneDNN `OIHW`, a ggml/llama.cpp matrix read row-major.
+   */
+  VS_LAYOUT_OUT_IN = 1,
+  /**
+   * `(out, spatial..., in)`: TFLite, cuDNN `NHWC` filters, oneDNN
+   * `OHWI`.
+   */
+  VS_LAYOUT_OUT_SPATIAL_IN = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum vs_layout vs_layout;
+#else
+typedef uint32_t vs_layout;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * An initializer: scale, mode, distribution, 64-bit seed and optional fan
  * axes. Opaque; created by `vs_create`, `vs_create_with_axes` or
  * `vs_from_config_json`, released by `vs_destroy`.
@@ -263,6 +316,120 @@ typedef struct vs_params {
    */
   double limit;
 } vs_params;
+
+/**
+ * What a handle is, as `vs_get_info` reports it. A size-prefixed struct
+ * that later versions may extend at the end: set `struct_size` to
+ * `sizeof(vs_info)` before the call.
+ */
+typedef struct vs_info {
+  /**
+   * In: `sizeof(vs_info)` as the caller's header declares it. Out: the
+   * number of bytes the library wrote (the smaller of the caller's and
+   * its own size; members past it keep the caller's values).
+   */
+  uint64_t struct_size;
+  /**
+   * The scale factor (> 0).
+   */
+  double scale;
+  /**
+   * The seed in use: the configured one, or the one drawn from the OS
+   * for an unseeded handle (as `vs_get_seed`).
+   */
+  uint64_t seed;
+  /**
+   * A `vs_mode` value.
+   */
+  uint32_t mode;
+  /**
+   * A `vs_distribution` value.
+   */
+  uint32_t distribution;
+  /**
+   * A `vs_algorithm_id` value.
+   */
+  uint32_t algorithm;
+  /**
+   * 1 when the seed was given (`vs_create`, the JSON's `seed`,
+   * `vs_with_seed` with a seed), 0 when it was drawn from the OS.
+   */
+  uint32_t seeded;
+  /**
+   * 1 when the fans come from explicit axes (`vs_get_axes` gives them;
+   * `layout` is then `VS_LAYOUT_IN_OUT` and unused), 0 when they come
+   * from `layout`.
+   */
+  uint32_t has_axes;
+  /**
+   * The fan rule's `vs_layout` value: `VS_LAYOUT_IN_OUT` (Keras's
+   * default) unless set by `vs_with_layout`.
+   */
+  uint32_t layout;
+  /**
+   * Length of the `input_axes` list (0 without axes).
+   */
+  size_t n_input_axes;
+  /**
+   * Length of the `output_axes` list (0 without axes).
+   */
+  size_t n_output_axes;
+  /**
+   * The handle's thread cap (`vs_with_max_threads`; 0: none).
+   */
+  uint32_t max_threads;
+  /**
+   * 0; keeps the struct free of padding.
+   */
+  uint32_t reserved;
+} vs_info;
+
+/**
+ * What a fill uses, with the standard deviation of the values it
+ * produces; written by `vs_describe_ex`, `vs_describe_shape` and
+ * `vs_describe_fans`. A size-prefixed struct that later versions may
+ * extend at the end: set `struct_size` to `sizeof(vs_description)` before
+ * the call. (`vs_params`, 0.1's struct, stays as it is.)
+ */
+typedef struct vs_description {
+  /**
+   * In: `sizeof(vs_description)` as the caller's header declares it.
+   * Out: the number of bytes the library wrote.
+   */
+  uint64_t struct_size;
+  /**
+   * Fan-in.
+   */
+  int64_t fan_in;
+  /**
+   * Fan-out.
+   */
+  int64_t fan_out;
+  /**
+   * `max(1, fan_in | fan_out | (fan_in + fan_out) / 2)` by mode.
+   */
+  double n;
+  /**
+   * Stddev of the underlying normal, as `vs_params.stddev`:
+   * `sqrt(scale / n) / 0.87962566103423978` (truncated),
+   * `sqrt(scale / n)` (untruncated), 0 (uniform).
+   */
+  double stddev;
+  /**
+   * The largest possible |value|, as `vs_params.limit`.
+   */
+  double limit;
+  /**
+   * The standard deviation of the values a fill produces (of the
+   * distribution, before rounding to the output type): `sqrt(scale /
+   * n)` for every distribution; for the truncated normal that is
+   * `stddev * 0.87962566103423978`, for the uniform `limit / sqrt(3)`.
+   * Compare a filled tensor's measured standard deviation with this.
+   */
+  double value_stddev;
+} vs_description;
+
+
 
 
 
@@ -792,6 +959,381 @@ vs_status vs_fill_slice_bf16(const struct vs_initializer *init,
                              const int64_t *extent,
                              uint16_t *out,
                              size_t out_len);
+
+/**
+ * Creates a new handle equal to `init` (config, fan rule, algorithm,
+ * thread cap) but for the seed: `*seed`, or when `seed` is NULL a fresh
+ * seed drawn from the operating system (the new handle is then unseeded:
+ * its config JSON says `"seed": null` and `vs_get_seed` tells the seed
+ * drawn). `init` is not changed. To give each tensor of a model its own
+ * seed, derive them with `vs_derive_seed` or `vs_derive_seed_name`.
+ *
+ * Returns `VS_OK`; `VS_ERR_NULL_ARGUMENT` (`init` or `out` NULL, or a
+ * misaligned pointer); `VS_ERR_INTERNAL` (no OS entropy). On any error
+ * `*out` is NULL. The caller owns the new handle and releases it with
+ * `vs_destroy`. Thread-safe.
+ *
+ * # Safety
+ * `init` is NULL or a live handle; `seed` is NULL or points to a readable
+ * `uint64_t`; `out` is NULL or writable.
+ */
+vs_status vs_with_seed(const struct vs_initializer *init,
+                       const uint64_t *seed,
+                       struct vs_initializer **out);
+
+/**
+ * Creates a new handle equal to `init` but for the fan axes (Keras 3.15
+ * `input_axes` / `output_axes`, as in `vs_create_with_axes`): both lists
+ * NULL (with lengths 0) give Keras's default fan rule. The axes replace
+ * any axes or layout `init` had; seed, algorithm and thread cap are kept.
+ * The arrays are copied.
+ *
+ * Returns `VS_OK`; `VS_ERR_NULL_ARGUMENT` (`init` or `out` NULL, a NULL
+ * list with a length > 0, a misaligned pointer); `VS_ERR_INVALID_CONFIG`
+ * (only one list NULL, or a length no array can have); `VS_ERR_INTERNAL`.
+ * Axes out of range for a shape are reported by the fill. On any error
+ * `*out` is NULL. The caller owns the new handle. Thread-safe.
+ *
+ * # Safety
+ * `init` is NULL or a live handle; each non-NULL axes pointer has its
+ * length of readable `int64_t`; `out` is NULL or writable.
+ */
+vs_status vs_with_axes(const struct vs_initializer *init,
+                       const int64_t *input_axes,
+                       size_t n_input_axes,
+                       const int64_t *output_axes,
+                       size_t n_output_axes,
+                       struct vs_initializer **out);
+
+/**
+ * Creates a new handle equal to `init` but whose fills take their fans
+ * from `layout` (a `vs_layout` value), so that a weight stored as, say,
+ * PyTorch's `(out, in, kh, kw)` needs no axes arithmetic:
+ * `VS_LAYOUT_OUT_IN`. The layout replaces any axes `init` had
+ * (`VS_LAYOUT_IN_OUT` is Keras's default rule); seed, algorithm and thread
+ * cap are kept.
+ *
+ * A layout is not a Keras setting: `vs_get_config_json` of the new handle
+ * writes `"input_axes": null, "output_axes": null`, which Keras (and
+ * `vs_from_config_json`) read as the default `(..., in, out)` rule. The
+ * layout is lost there (as are the algorithm and the thread cap); keep it
+ * beside the JSON, or convert the layout to axes for the tensor's rank
+ * and use `vs_with_axes`, whose axes the JSON carries.
+ *
+ * Returns `VS_OK`; `VS_ERR_NULL_ARGUMENT` (`init` or `out` NULL);
+ * `VS_ERR_INVALID_LAYOUT` (not a `vs_layout` value); `VS_ERR_INTERNAL`.
+ * On any error `*out` is NULL. The caller owns the new handle.
+ * Thread-safe.
+ *
+ * # Safety
+ * `init` is NULL or a live handle; `out` is NULL or writable.
+ */
+vs_status vs_with_layout(const struct vs_initializer *init,
+                         uint32_t layout,
+                         struct vs_initializer **out);
+
+/**
+ * Creates a new handle equal to `init` but whose fills use at most `n`
+ * threads: 0 = no cap of its own (only `vs_set_max_threads`'s process-wide
+ * cap applies, the default), 1 = never start a thread (the calling thread
+ * does all the work: for engines that run fills on their own thread
+ * pool), n = at most n threads, and never more than the process-wide cap
+ * or the cores. Never changes the values.
+ *
+ * Returns `VS_OK`; `VS_ERR_NULL_ARGUMENT` (`init` or `out` NULL);
+ * `VS_ERR_INTERNAL`. On any error `*out` is NULL. The caller owns the new
+ * handle. Thread-safe.
+ *
+ * # Safety
+ * `init` is NULL or a live handle; `out` is NULL or writable.
+ */
+vs_status vs_with_max_threads(const struct vs_initializer *init,
+                              uint32_t n,
+                              struct vs_initializer **out);
+
+/**
+ * Writes what `init` is to `*info`: scale, mode, distribution, seed
+ * (and whether it was given), algorithm, fan rule (axes or layout, and
+ * the axes' lengths), thread cap.
+ *
+ * Set `info->struct_size = sizeof(vs_info)` first. The library writes the
+ * members that fit in `struct_size` bytes and sets `struct_size` to the
+ * bytes written, so a program built against an older or newer header
+ * works with this library: members this library does not know keep the
+ * caller's values.
+ *
+ * Returns `VS_OK`; `VS_ERR_NULL_ARGUMENT` (`init` or `info` NULL or
+ * misaligned); `VS_ERR_BUFFER_SIZE` (`struct_size` smaller than the first
+ * `vs_info`). `*info` is written only on success. Thread-safe.
+ *
+ * # Safety
+ * `init` is NULL or a live handle; `info` is NULL or points to a writable
+ * struct of `info->struct_size` bytes.
+ */
+vs_status vs_get_info(const struct vs_initializer *init, struct vs_info *info);
+
+/**
+ * Copies the handle's fan axes. `*n_input` and `*n_output` are always set
+ * (whenever `init` and both are non-NULL, also when the call then fails)
+ * to the lists' lengths: 0 and 0 for a handle without axes (check
+ * `vs_info.has_axes` to tell that from two empty lists). Each list is
+ * written when its buffer holds it: `input_cap >= *n_input`, likewise
+ * `output_cap`. `NULL` with a capacity of 0 is a size query for that list.
+ *
+ * Returns `VS_OK`; `VS_ERR_NULL_ARGUMENT` (`init`, `n_input` or
+ * `n_output` NULL; a NULL list with a capacity > 0; a misaligned
+ * pointer); `VS_ERR_BUFFER_SIZE` (a list does not fit: nothing is written
+ * to either buffer). Thread-safe.
+ *
+ * # Safety
+ * `init` is NULL or a live handle; each non-NULL list has its capacity of
+ * writable `int64_t`; `n_input` and `n_output` are NULL or writable.
+ */
+vs_status vs_get_axes(const struct vs_initializer *init,
+                      int64_t *input_axes,
+                      size_t input_cap,
+                      int64_t *output_axes,
+                      size_t output_cap,
+                      size_t *n_input,
+                      size_t *n_output);
+
+/**
+ * As `vs_describe` (what a fill of `shape` with this handle uses, without
+ * drawing), into a `vs_description`, which also gives the standard
+ * deviation of the produced values (`value_stddev`).
+ *
+ * Returns `VS_OK`; `VS_ERR_NULL_ARGUMENT` (`init` or `out` NULL, `shape`
+ * NULL with `ndim > 0`, a misaligned pointer); `VS_ERR_INVALID_SHAPE`;
+ * `VS_ERR_INVALID_SCALE` (a uniform limit that overflows);
+ * `VS_ERR_BUFFER_SIZE` (`out->struct_size` smaller than the first
+ * `vs_description`). `*out` is written only on success. Thread-safe.
+ *
+ * # Safety
+ * `init` is NULL or a live handle; `shape` is NULL or has `ndim` readable
+ * elements; `out` is NULL or has `out->struct_size` writable bytes.
+ */
+vs_status vs_describe_ex(const struct vs_initializer *init,
+                         const int64_t *shape,
+                         size_t ndim,
+                         struct vs_description *out);
+
+/**
+ * What a fill with fans `(fan_in, fan_out)` uses, without a handle (and
+ * without reading OS entropy): `n`, the stddev, the limit and the
+ * standard deviation of the produced values, exactly as a handle with
+ * this `scale`, `mode` and `distribution` reports them for any shape with
+ * these fans.
+ *
+ * Returns `VS_OK`; `VS_ERR_INVALID_SCALE`, `VS_ERR_INVALID_MODE`,
+ * `VS_ERR_INVALID_DISTRIBUTION` (as `vs_create`; also for a uniform limit
+ * that overflows); `VS_ERR_INVALID_SHAPE` (a negative fan);
+ * `VS_ERR_NULL_ARGUMENT` (`out` NULL or misaligned); `VS_ERR_BUFFER_SIZE`
+ * (`out->struct_size` too small). `*out` is written only on success.
+ * Thread-safe.
+ *
+ * # Safety
+ * `out` is NULL or has `out->struct_size` writable bytes.
+ */
+vs_status vs_describe_fans(double scale,
+                           uint32_t mode,
+                           uint32_t distribution,
+                           int64_t fan_in,
+                           int64_t fan_out,
+                           struct vs_description *out);
+
+/**
+ * What a fill of `shape`, stored in `layout`, uses, without a handle: the
+ * fans of `vs_compute_fans_layout`, then as `vs_describe_fans`.
+ *
+ * Returns `VS_OK`; the statuses of `vs_describe_fans`;
+ * `VS_ERR_INVALID_LAYOUT`; `VS_ERR_INVALID_SHAPE` (as
+ * `vs_compute_fans_layout`); `VS_ERR_NULL_ARGUMENT` also for `shape` NULL
+ * with `ndim > 0`. `*out` is written only on success. Thread-safe.
+ *
+ * # Safety
+ * `shape` is NULL or has `ndim` readable elements; `out` is NULL or has
+ * `out->struct_size` writable bytes.
+ */
+vs_status vs_describe_shape(double scale,
+                            uint32_t mode,
+                            uint32_t distribution,
+                            const int64_t *shape,
+                            size_t ndim,
+                            uint32_t layout,
+                            struct vs_description *out);
+
+/**
+ * The fans of `shape` stored in `layout` (a `vs_layout` value; see its
+ * table): for a PyTorch/ONNX weight `(out, in, kh, kw)`,
+ * `VS_LAYOUT_OUT_IN` gives `fan_in = in * kh * kw`, `fan_out = out * kh *
+ * kw`. `VS_LAYOUT_IN_OUT` gives `vs_compute_fans`'s result.
+ *
+ * Returns `VS_OK`; `VS_ERR_NULL_ARGUMENT` (`fan_in` or `fan_out` NULL,
+ * `shape` NULL with `ndim > 0`); `VS_ERR_INVALID_LAYOUT`;
+ * `VS_ERR_INVALID_SHAPE` (negative dimension, an `ndim` no array can
+ * have, a count or fan beyond `INT64_MAX`). Outputs are written only on
+ * success. Thread-safe.
+ *
+ * # Safety
+ * `shape` is NULL or has `ndim` readable elements; `fan_in` and `fan_out`
+ * are NULL or writable.
+ */
+vs_status vs_compute_fans_layout(const int64_t *shape,
+                                 size_t ndim,
+                                 uint32_t layout,
+                                 int64_t *fan_in,
+                                 int64_t *fan_out);
+
+/**
+ * The fans of `shape` under explicit axes, as Keras 3.15 computes them
+ * from `input_axes` / `output_axes` (and as a handle from
+ * `vs_create_with_axes` does): `fan_in = prod(shape[a] for a in
+ * input_axes)`, likewise `fan_out`; negative axes count from the end; an
+ * empty list gives 1. Both lists NULL (lengths 0): `vs_compute_fans`'s
+ * default rule.
+ *
+ * Returns `VS_OK`; `VS_ERR_NULL_ARGUMENT` (`fan_in` or `fan_out` NULL,
+ * `shape` NULL with `ndim > 0`, a NULL list with a length > 0);
+ * `VS_ERR_INVALID_CONFIG` (only one list NULL, a length no array can
+ * have); `VS_ERR_INVALID_SHAPE` (the shape as in `vs_compute_fans`, or an
+ * axis out of range for it). Outputs are written only on success.
+ * Thread-safe.
+ *
+ * # Safety
+ * `shape` is NULL or has `ndim` readable elements; each non-NULL axes
+ * list has its length of readable `int64_t`; `fan_in` and `fan_out` are
+ * NULL or writable.
+ */
+vs_status vs_compute_fans_axes(const int64_t *shape,
+                               size_t ndim,
+                               const int64_t *input_axes,
+                               size_t n_input_axes,
+                               const int64_t *output_axes,
+                               size_t n_output_axes,
+                               int64_t *fan_in,
+                               int64_t *fan_out);
+
+/**
+ * Fills `out[0..count]` with elements `[offset, offset + count)` of a
+ * weight tensor whose fans are `(fan_in, fan_out)`, as IEEE-754 binary32,
+ * in one call and without a handle: for a layer constructor that knows
+ * its fans. `out[j]` is bit for bit what `vs_fill_f32` (or
+ * `vs_fill_range_f32`) of a handle made by `vs_create(scale, mode,
+ * distribution, &seed, ...)` gives at element `offset + j` of any tensor
+ * whose fans are these, under the default algorithm
+ * (`splitmix64-ctr-v2`): an element's value depends on the seed, the
+ * config, the fans and its index only, not on the rest of the shape. For
+ * `pcg64-block-v1`'s values (0.1's), fill through a handle made by
+ * `vs_with_algorithm` with `vs_fill_range_f32` on the tensor's shape.
+ *
+ * Give each tensor its own seed (`vs_derive_seed`, `vs_derive_seed_name`):
+ * two tensors with one seed and equal fans get equal values.
+ *
+ * * `scale`, `mode`, `distribution`: as in `vs_create` (statuses
+ *   `VS_ERR_INVALID_SCALE`, `VS_ERR_INVALID_MODE`,
+ *   `VS_ERR_INVALID_DISTRIBUTION`).
+ * * `fan_in`, `fan_out`: >= 0 (`VS_ERR_INVALID_SHAPE` otherwise); `n`
+ *   follows from them by `mode` as for a shape (`vs_describe_fans`).
+ * * `offset + count` must not exceed `INT64_MAX`, the largest element
+ *   count a tensor can have (`VS_ERR_BUFFER_SIZE`, also when the sum
+ *   overflows). Filling a tensor in parts at their offsets, on any
+ *   threads, gives the same bits as one call.
+ * * `out` may be NULL only when `count` is 0; it must be aligned.
+ *
+ * Returns `VS_OK`, the statuses above, `VS_ERR_NULL_ARGUMENT`,
+ * `VS_ERR_INVALID_SCALE` also for a uniform limit that overflows, or
+ * `VS_ERR_INTERNAL`. On error nothing is written to `out`. Large fills use
+ * up to `vs_set_max_threads` threads (below 2 x 131072 elements, none);
+ * an engine with its own thread pool calls `vs_set_max_threads(1)` or
+ * gives each worker its own `offset`. Thread-safe.
+ *
+ * # Safety
+ * `out` is NULL or has `count` writable elements.
+ */
+vs_status vs_fill_fans_f32(double scale,
+                           uint32_t mode,
+                           uint32_t distribution,
+                           uint64_t seed,
+                           int64_t fan_in,
+                           int64_t fan_out,
+                           uint64_t offset,
+                           float *out,
+                           size_t count);
+
+/**
+ * As `vs_fill_fans_f32`, with binary64 output (the values of
+ * `vs_fill_f64`).
+ *
+ * # Safety
+ * As `vs_fill_fans_f32`.
+ */
+vs_status vs_fill_fans_f64(double scale,
+                           uint32_t mode,
+                           uint32_t distribution,
+                           uint64_t seed,
+                           int64_t fan_in,
+                           int64_t fan_out,
+                           uint64_t offset,
+                           double *out,
+                           size_t count);
+
+/**
+ * As `vs_fill_fans_f32`, with binary16 bits (the values of
+ * `vs_fill_f16`).
+ *
+ * # Safety
+ * As `vs_fill_fans_f32`.
+ */
+vs_status vs_fill_fans_f16(double scale,
+                           uint32_t mode,
+                           uint32_t distribution,
+                           uint64_t seed,
+                           int64_t fan_in,
+                           int64_t fan_out,
+                           uint64_t offset,
+                           uint16_t *out,
+                           size_t count);
+
+/**
+ * As `vs_fill_fans_f32`, with bfloat16 bits (the values of
+ * `vs_fill_bf16`).
+ *
+ * # Safety
+ * As `vs_fill_fans_f32`.
+ */
+vs_status vs_fill_fans_bf16(double scale,
+                            uint32_t mode,
+                            uint32_t distribution,
+                            uint64_t seed,
+                            int64_t fan_in,
+                            int64_t fan_out,
+                            uint64_t offset,
+                            uint16_t *out,
+                            size_t count);
+
+/**
+ * The seed of tensor number `index` of a model seeded with `base`: a hash
+ * of both (docs/seeds.md, bit for bit), so that neighbouring bases and
+ * neighbouring indices give unrelated seeds, and for one base distinct
+ * indices always give distinct seeds. Use it instead of `base + index`,
+ * with which the models of seeds 1 and 2 share all but one tensor's
+ * values. Pure; thread-safe; never fails.
+ */
+uint64_t vs_derive_seed(uint64_t base, uint64_t index);
+
+/**
+ * The seed of the tensor called `name` (for example
+ * `"layers.3.attn.q_proj.weight"`) of a model seeded with `base`: a hash of
+ * `base` and the name's bytes up to its NUL (docs/seeds.md, bit for bit;
+ * any bytes, UTF-8 or not). Names survive reordering and insertion of
+ * layers, indices do not. The `vs-init` tool seeds tensors by name with
+ * this rule. NULL is read as the empty name. Pure; thread-safe; never
+ * fails.
+ *
+ * # Safety
+ * `name` is NULL or a NUL-terminated string.
+ */
+uint64_t vs_derive_seed_name(uint64_t base, const char *name);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -29,6 +29,9 @@ pub enum ErrorKind {
     /// An algorithm number that names no algorithm (only the C layer
     /// raises this).
     InvalidAlgorithm,
+    /// A layout number that names no layout (only the C layer raises
+    /// this).
+    InvalidLayout,
 }
 
 /// An error of the core, with a message for people.

@@ -174,6 +174,73 @@ pub fn axes_fans(
     Ok((fans[0], fans[1]))
 }
 
+/// Where a weight tensor keeps its input and output dimensions: which fan
+/// rule applies to it. Every layout gives rank 0 the fans `(1, 1)` and
+/// rank 1 (a bias or a scale vector) `(d0, d0)`, as Keras does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Layout {
+    /// `(..., in, out)`: Keras, TensorFlow, JAX/Flax (`Dense (in, out)`,
+    /// `Conv2D (kh, kw, in, out)`). Keras's default rule.
+    #[default]
+    InOut = 0,
+    /// `(out, in, spatial...)`: PyTorch, ONNX, Caffe, Darknet, cuDNN and
+    /// oneDNN `OIHW`, ggml's row-major view of `(out, in)`.
+    OutIn = 1,
+    /// `(out, spatial..., in)`: TFLite, cuDNN `NHWC` filters, oneDNN
+    /// `OHWI`.
+    OutSpatialIn = 2,
+}
+
+impl Layout {
+    /// Every layout, in number order.
+    pub const ALL: [Layout; 3] = [Layout::InOut, Layout::OutIn, Layout::OutSpatialIn];
+
+    /// The layout with this number, if any.
+    pub fn from_u32(v: u32) -> Option<Layout> {
+        Layout::ALL.into_iter().find(|l| *l as u32 == v)
+    }
+
+    /// The short name used in messages and docs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Layout::InOut => "in_out",
+            Layout::OutIn => "out_in",
+            Layout::OutSpatialIn => "out_spatial_in",
+        }
+    }
+}
+
+/// Fans of `shape` stored in `layout`, with `rf` the product of the
+/// spatial (receptive-field) dimensions:
+///
+/// * [`Layout::InOut`]: as [`default_fans`];
+/// * [`Layout::OutIn`], rank >= 2: `rf = prod(shape[2..])`,
+///   `(shape[1] * rf, shape[0] * rf)` (PyTorch's
+///   `_calculate_fan_in_and_fan_out`);
+/// * [`Layout::OutSpatialIn`], rank >= 2: `rf = prod(shape[1..rank-1])`,
+///   `(shape[rank-1] * rf, shape[0] * rf)`;
+/// * rank 0 and 1 as [`default_fans`].
+///
+/// Errors: negative dimensions, or a fan that overflows `i64`.
+pub fn layout_fans(shape: &[i64], layout: Layout) -> Result<(i64, i64), Error> {
+    let r = shape.len();
+    if layout == Layout::InOut || r < 2 {
+        return default_fans(shape);
+    }
+    element_count(shape)?;
+    let (in_axis, rf_dims) = match layout {
+        Layout::OutIn => (1, &shape[2..]),
+        _ => (r - 1, &shape[1..r - 1]),
+    };
+    let fan_in = checked_product(
+        shape,
+        rf_dims.iter().copied().chain([shape[in_axis]]),
+        "fan_in",
+    )?;
+    let fan_out = checked_product(shape, rf_dims.iter().copied().chain([shape[0]]), "fan_out")?;
+    Ok((fan_in, fan_out))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,6 +283,75 @@ mod tests {
         );
         assert_eq!(axes_fans(&[8, 4, 16], &[-2], &[-1]).unwrap(), (4, 16));
         assert_eq!(axes_fans(&[8, 4, 16], &[], &[]).unwrap(), (1, 1));
+    }
+
+    #[test]
+    fn layouts_give_the_frameworks_fans() {
+        // PyTorch Conv2d(16, 32, 3): weight (32, 16, 3, 3), fans (144, 288)
+        assert_eq!(
+            layout_fans(&[32, 16, 3, 3], Layout::OutIn).unwrap(),
+            (144, 288)
+        );
+        // Linear(784, 10): weight (10, 784)
+        assert_eq!(layout_fans(&[10, 784], Layout::OutIn).unwrap(), (784, 10));
+        // TFLite CONV_2D filter OHWI (32, 3, 3, 16)
+        assert_eq!(
+            layout_fans(&[32, 3, 3, 16], Layout::OutSpatialIn).unwrap(),
+            (144, 288)
+        );
+        assert_eq!(
+            layout_fans(&[10, 784], Layout::OutSpatialIn).unwrap(),
+            (784, 10)
+        );
+        // Conv1d / Conv3d ranks
+        assert_eq!(layout_fans(&[8, 4, 5], Layout::OutIn).unwrap(), (20, 40));
+        assert_eq!(
+            layout_fans(&[8, 2, 3, 5, 4], Layout::OutSpatialIn).unwrap(),
+            (120, 240)
+        );
+        // the same as the axes that spell each layout out
+        for shape in [vec![6i64, 5, 4, 3], vec![2, 3, 4, 5, 6], vec![7, 9]] {
+            let r = shape.len() as i64;
+            let spatial: Vec<i64> = (2..r).collect();
+            let inputs: Vec<i64> = [1].iter().chain(&spatial).copied().collect();
+            let outputs: Vec<i64> = [0].iter().chain(&spatial).copied().collect();
+            assert_eq!(
+                layout_fans(&shape, Layout::OutIn).unwrap(),
+                axes_fans(&shape, &inputs, &outputs).unwrap()
+            );
+            let spatial: Vec<i64> = (1..r - 1).collect();
+            let inputs: Vec<i64> = spatial.iter().chain(&[r - 1]).copied().collect();
+            let outputs: Vec<i64> = spatial.iter().chain(&[0]).copied().collect();
+            assert_eq!(
+                layout_fans(&shape, Layout::OutSpatialIn).unwrap(),
+                axes_fans(&shape, &inputs, &outputs).unwrap()
+            );
+            assert_eq!(
+                layout_fans(&shape, Layout::InOut).unwrap(),
+                default_fans(&shape).unwrap()
+            );
+        }
+        // rank 0 and 1 are layout-free
+        for l in Layout::ALL {
+            assert_eq!(layout_fans(&[], l).unwrap(), (1, 1));
+            assert_eq!(layout_fans(&[9], l).unwrap(), (9, 9));
+            assert_eq!(Layout::from_u32(l as u32), Some(l));
+        }
+        assert_eq!(Layout::from_u32(3), None);
+        // errors as the default rule's
+        let e = layout_fans(&[4, -1, 3], Layout::OutIn).unwrap_err();
+        assert!(e.message().contains("shape[1] = -1"), "{}", e.message());
+        let e = layout_fans(&[1 << 40, 1 << 30, 0], Layout::OutSpatialIn).unwrap_err();
+        assert!(e.message().contains("fan_out"), "{}", e.message());
+        // an empty tensor whose fan_in overflows is an error, as in Keras's
+        // rule; a zero among a fan's factors makes it 0
+        let e = layout_fans(&[0, 1 << 40, 1 << 40], Layout::OutIn).unwrap_err();
+        assert!(e.message().contains("fan_in"), "{}", e.message());
+        assert_eq!(layout_fans(&[5, 0, 3], Layout::OutIn).unwrap(), (0, 15));
+        assert_eq!(
+            layout_fans(&[0, 1 << 40, 1 << 20], Layout::OutSpatialIn).unwrap(),
+            (1 << 60, 0)
+        );
     }
 
     #[test]

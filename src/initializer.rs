@@ -1,10 +1,10 @@
 //! The initializer: a validated [`Config`] plus a resolved 64-bit seed.
 //! Immutable once built, so any number of threads may fill from it at once.
 
-use crate::config::{Config, Distribution, Mode};
+use crate::config::{Axes, Config, Distribution, Mode};
 use crate::engine::{Algorithm, Element, Sampler};
 use crate::error::{Error, ErrorKind, err};
-use crate::fans::{axes_fans, default_fans, element_count, shape_str};
+use crate::fans::{Layout, axes_fans, element_count, layout_fans, shape_str};
 use crate::parallel;
 use crate::slice::BoxRuns;
 
@@ -28,15 +28,109 @@ pub struct Params {
     /// Largest possible |value|: `2 * stddev` (truncated), the uniform
     /// limit, or `+inf` (untruncated).
     pub limit: f64,
+    /// The standard deviation of the values a fill produces (of the
+    /// distribution, before rounding to the output type): `sqrt(scale /
+    /// n)` for every distribution. (For the truncated normal it is
+    /// `stddev * 0.8796...`, for the uniform `limit / sqrt(3)`.)
+    pub value_stddev: f64,
 }
 
-/// A VarianceScaling initializer: a config, a resolved seed and the
-/// sampling algorithm.
+/// The largest element index + 1 a tensor can have: an element count is an
+/// `int64_t`.
+pub const MAX_ELEMENTS: u64 = i64::MAX as u64;
+
+/// What a fill with these fans uses: `n`, the stddev of the underlying
+/// normal and the largest |value|, as [`Initializer::describe`] reports
+/// them for a shape with these fans.
+///
+/// Errors: a negative fan ([`ErrorKind::InvalidShape`]); an invalid scale;
+/// a uniform limit `sqrt(3 * scale / n)` that overflows (only for `scale`
+/// near `f64::MAX`, [`ErrorKind::InvalidScale`]).
+pub fn params_for_fans(
+    scale: f64,
+    mode: Mode,
+    distribution: Distribution,
+    fan_in: i64,
+    fan_out: i64,
+) -> Result<Params, Error> {
+    crate::config::check_scale(scale)?;
+    for (name, v) in [("fan_in", fan_in), ("fan_out", fan_out)] {
+        if v < 0 {
+            return err(
+                ErrorKind::InvalidShape,
+                format!("argument `{name}` must be >= 0; received: {name}={v}"),
+            );
+        }
+    }
+    let fan = match mode {
+        Mode::FanIn => fan_in as f64,
+        Mode::FanOut => fan_out as f64,
+        // exact integer sum, then one rounding, as Python's (a + b) / 2.0
+        Mode::FanAvg => (i128::from(fan_in) + i128::from(fan_out)) as f64 / 2.0,
+    };
+    let n = fan.max(1.0);
+    let s = scale / n;
+    let (stddev, limit) = match distribution {
+        Distribution::TruncatedNormal => {
+            let sd = s.sqrt() / TRUNCATED_NORMAL_STDDEV;
+            (sd, 2.0 * sd)
+        }
+        Distribution::UntruncatedNormal => (s.sqrt(), f64::INFINITY),
+        Distribution::Uniform => (0.0, (3.0 * s).sqrt()),
+    };
+    if distribution == Distribution::Uniform && !limit.is_finite() {
+        // only sqrt(3 * scale / n) can overflow, for scale near DBL_MAX
+        return err(
+            ErrorKind::InvalidScale,
+            format!(
+                "scale={scale:?} is too large for fan_in={fan_in}, fan_out={fan_out}: the uniform limit sqrt(3 * scale / n) overflows"
+            ),
+        );
+    }
+    Ok(Params {
+        fan_in,
+        fan_out,
+        n,
+        stddev,
+        limit,
+        value_stddev: s.sqrt(),
+    })
+}
+
+impl Params {
+    /// The factor the algorithms scale standard values by: the uniform
+    /// limit, or the normal's stddev.
+    fn factor(&self, distribution: Distribution) -> f64 {
+        match distribution {
+            Distribution::Uniform => self.limit,
+            _ => self.stddev,
+        }
+    }
+}
+
+/// A VarianceScaling initializer: a config, a resolved seed, the sampling
+/// algorithm, the fan rule's layout and a thread cap.
 #[derive(Clone, Debug)]
 pub struct Initializer {
     config: Config,
     seed: u64,
     algorithm: Algorithm,
+    /// The fan rule when the config has no axes ([`Layout::InOut`], the
+    /// Keras rule, unless chosen with [`Initializer::with_layout`]);
+    /// always `InOut` when it has axes.
+    layout: Layout,
+    /// At most this many threads per fill; 0: only the process-wide cap.
+    max_threads: u32,
+}
+
+/// A seed from the operating system, for an unseeded initializer.
+fn os_seed() -> Result<u64, Error> {
+    getrandom::u64().map_err(|e| {
+        Error::new(
+            ErrorKind::Internal,
+            format!("the operating system gave no entropy for an unseeded initializer: {e}"),
+        )
+    })
 }
 
 impl Initializer {
@@ -45,20 +139,75 @@ impl Initializer {
     pub fn new(config: Config) -> Result<Initializer, Error> {
         let seed = match config.seed() {
             Some(s) => s,
-            None => getrandom::u64().map_err(|e| {
-                Error::new(
-                    ErrorKind::Internal,
-                    format!(
-                        "the operating system gave no entropy for an unseeded initializer: {e}"
-                    ),
-                )
-            })?,
+            None => os_seed()?,
         };
         Ok(Initializer {
             config,
             seed,
             algorithm: Algorithm::DEFAULT,
+            layout: Layout::InOut,
+            max_threads: 0,
         })
+    }
+
+    /// The same initializer with another seed (`None`: a fresh one from the
+    /// operating system, and the config says unseeded).
+    pub fn with_seed(&self, seed: Option<u64>) -> Result<Initializer, Error> {
+        let c = &self.config;
+        let config = Config::new(
+            c.scale(),
+            c.mode(),
+            c.distribution(),
+            seed,
+            c.axes().cloned(),
+        )?;
+        Ok(Initializer {
+            seed: match seed {
+                Some(s) => s,
+                None => os_seed()?,
+            },
+            config,
+            ..self.clone()
+        })
+    }
+
+    /// The same initializer with explicit fan axes (`None`: Keras's default
+    /// rule). Replaces a layout.
+    pub fn with_axes(&self, axes: Option<Axes>) -> Result<Initializer, Error> {
+        let c = &self.config;
+        let config = Config::new(c.scale(), c.mode(), c.distribution(), c.seed(), axes)?;
+        Ok(Initializer {
+            config,
+            layout: Layout::InOut,
+            ..self.clone()
+        })
+    }
+
+    /// The same initializer with the fan rule of `layout`. Replaces axes.
+    pub fn with_layout(&self, layout: Layout) -> Result<Initializer, Error> {
+        let mut i = self.with_axes(None)?;
+        i.layout = layout;
+        Ok(i)
+    }
+
+    /// The same initializer with a per-handle thread cap: 0 = only the
+    /// process-wide cap, 1 = never start a thread, n = at most n.
+    pub fn with_max_threads(&self, n: u32) -> Initializer {
+        Initializer {
+            max_threads: n,
+            ..self.clone()
+        }
+    }
+
+    /// The layout of the fan rule ([`Layout::InOut`] when the config has
+    /// axes; see [`Config::axes`]).
+    pub fn layout(&self) -> Layout {
+        self.layout
+    }
+
+    /// The per-handle thread cap (0: none).
+    pub fn max_threads(&self) -> u32 {
+        self.max_threads
     }
 
     /// The same initializer (config and seed) with another algorithm.
@@ -90,51 +239,91 @@ impl Initializer {
         self.seed
     }
 
-    /// Fans of `shape` under this initializer's rule (axes or default).
+    /// Fans of `shape` under this initializer's rule (axes, or the
+    /// layout's rule).
     pub fn fans(&self, shape: &[i64]) -> Result<(i64, i64), Error> {
         match self.config.axes() {
             Some(a) => axes_fans(shape, &a.input, &a.output),
-            None => default_fans(shape),
+            None => layout_fans(shape, self.layout),
         }
     }
 
     /// Fans, `n`, stddev and limit for `shape`, without drawing.
     pub fn describe(&self, shape: &[i64]) -> Result<Params, Error> {
         let (fan_in, fan_out) = self.fans(shape)?;
-        let fan = match self.config.mode() {
-            Mode::FanIn => fan_in as f64,
-            Mode::FanOut => fan_out as f64,
-            // exact integer sum, then one rounding, as Python's (a + b) / 2.0
-            Mode::FanAvg => (i128::from(fan_in) + i128::from(fan_out)) as f64 / 2.0,
-        };
-        let n = fan.max(1.0);
-        let s = self.config.scale() / n;
-        let (stddev, limit) = match self.config.distribution() {
-            Distribution::TruncatedNormal => {
-                let sd = s.sqrt() / TRUNCATED_NORMAL_STDDEV;
-                (sd, 2.0 * sd)
-            }
-            Distribution::UntruncatedNormal => (s.sqrt(), f64::INFINITY),
-            Distribution::Uniform => (0.0, (3.0 * s).sqrt()),
-        };
-        if self.config.distribution() == Distribution::Uniform && !limit.is_finite() {
-            // only sqrt(3 * scale / n) can overflow, for scale near DBL_MAX
+        let c = &self.config;
+        params_for_fans(c.scale(), c.mode(), c.distribution(), fan_in, fan_out).map_err(|e| {
+            Error::new(
+                e.kind(),
+                format!("{} (shape {})", e.message(), shape_str(shape)),
+            )
+        })
+    }
+
+    /// The sampler for a fill with these parameters.
+    fn sampler(&self, p: &Params) -> Sampler {
+        Sampler {
+            algorithm: self.algorithm,
+            seed: self.seed,
+            distribution: self.config.distribution(),
+            factor: p.factor(self.config.distribution()),
+        }
+    }
+
+    /// Fills `out` with elements `[offset, offset + out.len())` of any
+    /// tensor whose fans are `(fan_in, fan_out)`: the values
+    /// [`fill_range`](Self::fill_range) gives there for such a tensor,
+    /// without a shape.
+    ///
+    /// Errors: a negative fan ([`ErrorKind::InvalidShape`]); `offset +
+    /// out.len()` above [`MAX_ELEMENTS`] ([`ErrorKind::BufferSize`]); the
+    /// uniform limit overflowing ([`ErrorKind::InvalidScale`]). `out` is
+    /// then untouched.
+    pub fn fill_fans<T: Element>(
+        &self,
+        fan_in: i64,
+        fan_out: i64,
+        offset: u64,
+        out: &mut [T],
+    ) -> Result<(), Error> {
+        let sampler = self.plan_fans(fan_in, fan_out, offset, out.len())?;
+        parallel::fill(&sampler, offset, out, self.max_threads);
+        Ok(())
+    }
+
+    /// Checks what [`fill_fans`](Self::fill_fans) checks, for `len`
+    /// elements, and returns its sampler.
+    fn plan_fans(
+        &self,
+        fan_in: i64,
+        fan_out: i64,
+        offset: u64,
+        len: usize,
+    ) -> Result<Sampler, Error> {
+        let c = &self.config;
+        let p = params_for_fans(c.scale(), c.mode(), c.distribution(), fan_in, fan_out)?;
+        let len = len as u64;
+        if offset.checked_add(len).is_none_or(|end| end > MAX_ELEMENTS) {
             return err(
-                ErrorKind::InvalidScale,
+                ErrorKind::BufferSize,
                 format!(
-                    "scale={:?} is too large for shape {}: the uniform limit sqrt(3 * scale / n) overflows",
-                    self.config.scale(),
-                    shape_str(shape)
+                    "offset = {offset} + count = {len} is past INT64_MAX, the largest element count a tensor can have"
                 ),
             );
         }
-        Ok(Params {
-            fan_in,
-            fan_out,
-            n,
-            stddev,
-            limit,
-        })
+        Ok(self.sampler(&p))
+    }
+
+    /// Checks, without writing anything, what
+    /// [`fill_fans`](Self::fill_fans) would check for `len` elements.
+    pub fn check_fans(
+        &self,
+        fan_in: i64,
+        fan_out: i64,
+        offset: u64,
+        len: usize,
+    ) -> Result<(), Error> {
+        self.plan_fans(fan_in, fan_out, offset, len).map(|_| ())
     }
 
     /// Validates a fill of `len` elements of `shape`, whole (`offset =
@@ -166,16 +355,7 @@ impl Initializer {
             }
             _ => {}
         }
-        let factor = match self.config.distribution() {
-            Distribution::Uniform => p.limit,
-            _ => p.stddev,
-        };
-        Ok(Sampler {
-            algorithm: self.algorithm,
-            seed: self.seed,
-            distribution: self.config.distribution(),
-            factor,
-        })
+        Ok(self.sampler(&p))
     }
 
     /// Checks, without writing anything, what [`fill`](Self::fill)
@@ -191,7 +371,7 @@ impl Initializer {
     /// (then `out` is untouched).
     pub fn fill<T: Element>(&self, shape: &[i64], out: &mut [T]) -> Result<(), Error> {
         let sampler = self.plan(shape, None, out.len())?;
-        parallel::fill(&sampler, 0, out);
+        parallel::fill(&sampler, 0, out, self.max_threads);
         Ok(())
     }
 
@@ -208,7 +388,7 @@ impl Initializer {
         out: &mut [T],
     ) -> Result<(), Error> {
         let sampler = self.plan(shape, Some(offset), out.len())?;
-        parallel::fill(&sampler, offset, out);
+        parallel::fill(&sampler, offset, out, self.max_threads);
         Ok(())
     }
 
@@ -283,7 +463,7 @@ impl Initializer {
         out: &mut [T],
     ) -> Result<(), Error> {
         let (sampler, b) = self.plan_box(shape, start, extent, out.len())?;
-        parallel::fill_box(&sampler, &b, out);
+        parallel::fill_box(&sampler, &b, out, self.max_threads);
         Ok(())
     }
 }

@@ -5,12 +5,14 @@
 //! with a stable C ABI (`include/variance_scaling.h`).
 //!
 //! * [`config`]: the validated config and its Keras 3 JSON forms;
-//! * [`fans`]: the fan rules (default TF/Keras rule, explicit axes);
+//! * [`fans`]: the fan rules (default TF/Keras rule, layouts, explicit
+//!   axes);
 //! * [`engine`]: the sampling algorithms, `pcg64-block-v1` and the
 //!   default `splitmix64-ctr-v2` with its SIMD kernels;
 //! * [`slice`]: N-d boxes of a tensor as contiguous runs;
 //! * [`initializer`]: config + seed, fills and parameters;
 //! * [`parallel`]: splitting large fills over threads;
+//! * [`seeds`]: per-tensor seeds derived from a base seed;
 //! * `ffi`: the `extern "C"` functions, and nothing else.
 //!
 //! The sampling algorithms are specified in `docs/algorithm.md` (v1) and
@@ -25,6 +27,7 @@ pub mod error;
 pub mod fans;
 pub mod initializer;
 pub mod parallel;
+pub mod seeds;
 pub mod slice;
 
 mod ffi;
@@ -42,4 +45,6 @@ pub use config::{Axes, Config, Distribution, Mode};
 pub use engine::v1::BLOCK_LEN;
 pub use engine::{Algorithm, Element};
 pub use error::{Error, ErrorKind};
-pub use initializer::{Initializer, Params, TRUNCATED_NORMAL_STDDEV};
+pub use fans::Layout;
+pub use initializer::{Initializer, Params, TRUNCATED_NORMAL_STDDEV, params_for_fans};
+pub use seeds::{derive_seed, derive_seed_name};

@@ -30,23 +30,42 @@ fn cores() -> usize {
     *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
-/// How many threads a fill of `len` elements uses under the current cap.
-pub fn threads_for(len: usize) -> usize {
-    let cap = match max_threads() {
+/// How many threads a fill of `len` elements uses under the process-wide
+/// cap and a handle's own cap `handle_cap` (0: none).
+pub fn threads_for(len: usize, handle_cap: u32) -> usize {
+    let mut cap = match max_threads() {
         0 => cores(),
         n => (n as usize).min(cores()),
     };
+    if handle_cap > 0 {
+        cap = cap.min(handle_cap as usize);
+    }
     cap.min(len / MIN_ELEMENTS_PER_THREAD).max(1)
 }
 
-/// Unit tests only: makes every fill thread "fail to start", as when the
-/// OS refuses one, to prove the fallback.
 #[cfg(test)]
-static REFUSE_SPAWNS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+thread_local! {
+    /// Unit tests only: how many fill threads this thread has started.
+    static STARTED_HERE: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Unit tests only: how many fill threads the calling thread has started.
+#[cfg(test)]
+pub(crate) fn threads_started_here() -> u64 {
+    STARTED_HERE.with(|c| c.get())
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Unit tests only: makes every fill thread this thread starts "fail to
+    /// start", as when the OS refuses one, to prove the fallback. Per
+    /// thread, so that tests running at the same time are unaffected.
+    static REFUSE_SPAWNS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
 
 #[cfg(test)]
 fn refuse_spawn() -> bool {
-    REFUSE_SPAWNS.load(Ordering::Relaxed)
+    REFUSE_SPAWNS.with(|r| r.get())
 }
 
 #[cfg(not(test))]
@@ -55,24 +74,26 @@ fn refuse_spawn() -> bool {
 }
 
 /// Fills `out` with elements `[start, start + out.len())`, on as many
-/// threads as [`threads_for`] allows.
-pub fn fill<T: Element>(sampler: &Sampler, start: u64, out: &mut [T]) {
+/// threads as [`threads_for`] allows (`cap`: the handle's cap, 0 = none).
+pub fn fill<T: Element>(sampler: &Sampler, start: u64, out: &mut [T], cap: u32) {
     let stores = stores_for(sampler.distribution, std::mem::size_of_val(out));
     // cut points on block boundaries of the whole tensor, so that no v1
     // thread re-draws values another thread draws
     split(
         out,
+        cap,
         |pos| (start + pos).div_ceil(BLOCK_LEN) * BLOCK_LEN - start,
         |pos, chunk| sampler.fill_range_with(start + pos, chunk, stores),
     );
 }
 
 /// Fills `out` with the box `b` of the tensor (row-major inside the box),
-/// on as many threads as [`threads_for`] allows.
-pub fn fill_box<T: Element>(sampler: &Sampler, b: &BoxRuns, out: &mut [T]) {
+/// on as many threads as [`threads_for`] allows (`cap` as in [`fill`]).
+pub fn fill_box<T: Element>(sampler: &Sampler, b: &BoxRuns, out: &mut [T], cap: u32) {
     let stores = stores_for(sampler.distribution, std::mem::size_of_val(out));
     split(
         out,
+        cap,
         |pos| pos.div_ceil(BLOCK_LEN) * BLOCK_LEN,
         |pos, chunk| {
             let end = pos + chunk.len() as u64;
@@ -89,8 +110,13 @@ pub fn fill_box<T: Element>(sampler: &Sampler, b: &BoxRuns, out: &mut [T]) {
 /// moves a cut point to where the work prefers it (never backwards). The
 /// calling thread does the first chunk; when the OS refuses a thread, the
 /// calling thread does that chunk too (the values are the same).
-fn split<T: Send>(out: &mut [T], align: impl Fn(u64) -> u64, work: impl Fn(u64, &mut [T]) + Sync) {
-    let threads = threads_for(out.len());
+fn split<T: Send>(
+    out: &mut [T],
+    cap: u32,
+    align: impl Fn(u64) -> u64,
+    work: impl Fn(u64, &mut [T]) + Sync,
+) {
+    let threads = threads_for(out.len(), cap);
     if threads <= 1 {
         work(0, out);
         return;
@@ -126,6 +152,9 @@ fn split<T: Send>(out: &mut [T], align: impl Fn(u64) -> u64, work: impl Fn(u64, 
             };
             if spawned.is_err() {
                 failed.push((w[0], w[1]));
+            } else {
+                #[cfg(test)]
+                STARTED_HERE.with(|c| c.set(c.get() + 1));
             }
         }
         if let Some((pos, chunk)) = mine {
@@ -164,13 +193,13 @@ mod tests {
         sampler.fill_range(start, &mut reference);
 
         assert!(
-            threads_for(len) > 1 || cores() == 1,
+            threads_for(len, 0) > 1 || cores() == 1,
             "a fill of {len} elements should be split on this machine"
         );
-        REFUSE_SPAWNS.store(true, Ordering::Relaxed);
+        REFUSE_SPAWNS.with(|r| r.set(true));
         let mut refused = vec![f32::NAN; len];
-        fill(&sampler, start, &mut refused);
-        REFUSE_SPAWNS.store(false, Ordering::Relaxed);
+        fill(&sampler, start, &mut refused, 0);
+        REFUSE_SPAWNS.with(|r| r.set(false));
         assert!(
             refused
                 .iter()
@@ -180,12 +209,46 @@ mod tests {
         );
 
         let mut threaded = vec![f32::NAN; len];
-        fill(&sampler, start, &mut threaded);
+        fill(&sampler, start, &mut threaded, 0);
         assert!(
             threaded
                 .iter()
                 .zip(&reference)
                 .all(|(a, b)| a.to_bits() == b.to_bits())
         );
+    }
+
+    /// A handle's cap of 1 starts no thread, whatever the process-wide cap;
+    /// a cap of n starts at most n - 1 besides the caller.
+    #[test]
+    fn a_handle_cap_limits_the_threads_started() {
+        let sampler = Sampler {
+            algorithm: crate::engine::Algorithm::DEFAULT,
+            seed: 5,
+            distribution: Distribution::Uniform,
+            factor: 1.0,
+        };
+        let len = 8 * MIN_ELEMENTS_PER_THREAD;
+        let mut reference = vec![0f32; len];
+        sampler.fill_range(0, &mut reference);
+        assert_eq!(threads_for(len, 1), 1);
+        assert!(threads_for(len, 2) <= 2);
+        assert_eq!(threads_for(len, 0), threads_for(len, u32::MAX));
+        for cap in [1u32, 2, 0] {
+            let before = threads_started_here();
+            let mut out = vec![f32::NAN; len];
+            fill(&sampler, 0, &mut out, cap);
+            let started = threads_started_here() - before;
+            let expected = threads_for(len, cap) as u64 - 1;
+            assert_eq!(started, expected, "cap {cap}");
+            if cap == 1 {
+                assert_eq!(started, 0);
+            }
+            assert!(
+                out.iter()
+                    .zip(&reference)
+                    .all(|(a, b)| a.to_bits() == b.to_bits())
+            );
+        }
     }
 }

@@ -8,7 +8,16 @@
 #![allow(non_camel_case_types)]
 
 mod boundary;
+mod derived;
+mod describe;
+mod fans_fill;
+mod seeds;
 pub(crate) mod status;
+
+// One namespace for every export, as `lib.rs`'s `c_api` (fuzz builds) and
+// the unit tests below see them; other builds reach them only through C.
+#[allow(unused_imports)]
+pub use {derived::*, describe::*, fans_fill::*, seeds::*};
 
 pub use status::vs_status;
 
@@ -154,6 +163,80 @@ unsafe fn axes_arg(p: *const i64, n: usize, name: &str) -> Result<Option<Vec<i64
     check_ptr(p, name)?;
     // SAFETY: non-NULL, aligned, n elements readable per the contract.
     Ok(Some(unsafe { std::slice::from_raw_parts(p, n) }.to_vec()))
+}
+
+/// Both axes lists, or neither (`None`: the default rule).
+///
+/// # Safety
+/// As [`axes_arg`] for each list.
+unsafe fn axes_pair(
+    input_axes: *const i64,
+    n_input_axes: usize,
+    output_axes: *const i64,
+    n_output_axes: usize,
+) -> Result<Option<Axes>, Error> {
+    // SAFETY: per the contract on the axes pointers.
+    let input = unsafe { axes_arg(input_axes, n_input_axes, "input_axes")? };
+    let output = unsafe { axes_arg(output_axes, n_output_axes, "output_axes")? };
+    match (input, output) {
+        (None, None) => Ok(None),
+        (Some(input), Some(output)) => Ok(Some(Axes { input, output })),
+        _ => Err(Error::new(
+            ErrorKind::InvalidConfig,
+            "arguments `input_axes` and `output_axes` must both be given or both be NULL; received only one",
+        )),
+    }
+}
+
+/// Writes `value` to a caller's size-prefixed struct (`vs_info`,
+/// `vs_description`), whose first member, a `uint64_t`, the caller set to
+/// the size of the struct it knows (`sizeof` in its header). Writes the
+/// first `min(struct_size, size_of::<T>())` bytes of `value` (a struct of
+/// an older header gets the members it has, a newer one keeps the members
+/// this library does not know as the caller set them) and sets
+/// `struct_size` to that many bytes.
+///
+/// `check_sized` must have accepted `out` first.
+///
+/// # Safety
+/// `out` is non-NULL, aligned, and has `struct_size` writable bytes.
+unsafe fn write_sized<T: Copy>(out: *mut T, value: T) {
+    // SAFETY: the first member is a uint64_t, readable per the contract.
+    let size = unsafe { *out.cast::<u64>() };
+    let n = size.min(std::mem::size_of::<T>() as u64) as usize;
+    // SAFETY: `value` has size_of::<T>() >= n bytes; `out` has `size` >= n
+    // writable bytes; the two do not overlap (`value` is a local). T has no
+    // padding (checked where each struct is defined).
+    unsafe {
+        std::ptr::copy_nonoverlapping((&raw const value).cast::<u8>(), out.cast::<u8>(), n);
+        *out.cast::<u64>() = n as u64;
+    }
+}
+
+/// Checks a size-prefixed output struct: non-NULL, aligned, and a
+/// `struct_size` at least `min_size` (the size of the struct's first
+/// version).
+///
+/// # Safety
+/// `out` is NULL or points to a readable `uint64_t`.
+unsafe fn check_sized<T>(
+    out: *mut T,
+    name: &str,
+    type_name: &str,
+    min_size: usize,
+) -> Result<(), Error> {
+    check_ptr(out.cast_const(), name)?;
+    // SAFETY: non-NULL and aligned; the first member is a uint64_t.
+    let size = unsafe { *out.cast::<u64>() };
+    if size < min_size as u64 {
+        return Err(Error::new(
+            ErrorKind::BufferSize,
+            format!(
+                "`{name}->struct_size` = {size} is smaller than {type_name} has ever been ({min_size} bytes): set it to sizeof({type_name})"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Sets `*out` to NULL when `out` is usable, before anything else runs, so
@@ -322,18 +405,7 @@ unsafe fn create(
         let mode = mode_from_u32(mode)?;
         let distribution = distribution_from_u32(distribution)?;
         // SAFETY: per the contract on the axes pointers.
-        let input = unsafe { axes_arg(input_axes, n_input_axes, "input_axes")? };
-        let output = unsafe { axes_arg(output_axes, n_output_axes, "output_axes")? };
-        let axes = match (input, output) {
-            (None, None) => None,
-            (Some(input), Some(output)) => Some(Axes { input, output }),
-            _ => {
-                return Err(Error::new(
-                    ErrorKind::InvalidConfig,
-                    "arguments `input_axes` and `output_axes` must both be given or both be NULL; received only one",
-                ));
-            }
-        };
+        let axes = unsafe { axes_pair(input_axes, n_input_axes, output_axes, n_output_axes)? };
         Initializer::new(Config::new(scale, mode, distribution, seed, axes)?)
     };
     // SAFETY: `out` checked above.
@@ -1343,7 +1415,76 @@ mod tests {
             assert!(f32s.iter().all(|&v| v == -1.5));
             assert!(f64s.iter().all(|&v| v == -1.5));
             assert!(u16s.iter().all(|&v| v == 0xabcd));
-            // static strings have no boundary and still work
+            // the integrator functions
+            let derive: [(&str, &dyn Fn(*mut *mut vs_initializer) -> vs_status); 4] = [
+                ("vs_with_seed", &|o| vs_with_seed(h, &seed, o)),
+                ("vs_with_axes", &|o| {
+                    vs_with_axes(h, axes.as_ptr(), 1, axes.as_ptr(), 1, o)
+                }),
+                ("vs_with_layout", &|o| vs_with_layout(h, 1, o)),
+                ("vs_with_max_threads", &|o| vs_with_max_threads(h, 1, o)),
+            ];
+            for (name, call) in derive {
+                let mut out = sentinel_handle;
+                assert_internal(call(&mut out), name);
+                assert!(out.is_null(), "{name}");
+            }
+            let mut info = std::mem::MaybeUninit::<vs_info>::zeroed().assume_init();
+            info.struct_size = std::mem::size_of::<vs_info>() as u64;
+            info.scale = -9.0;
+            assert_internal(vs_get_info(h, &mut info), "vs_get_info");
+            assert_eq!(info.scale, -9.0);
+            let (mut ax, mut n_in, mut n_out) = ([-9i64; 4], 99usize, 99usize);
+            let st = vs_get_axes(
+                h,
+                ax.as_mut_ptr(),
+                4,
+                ax.as_mut_ptr(),
+                4,
+                &mut n_in,
+                &mut n_out,
+            );
+            assert_internal(st, "vs_get_axes");
+            assert_eq!((ax, n_in, n_out), ([-9; 4], 99, 99));
+            let mut d = vs_description {
+                struct_size: std::mem::size_of::<vs_description>() as u64,
+                fan_in: -9,
+                fan_out: -9,
+                n: -9.0,
+                stddev: -9.0,
+                limit: -9.0,
+                value_stddev: -9.0,
+            };
+            let d0 = format!("{d:?}");
+            assert_internal(vs_describe_ex(h, sp, 2, &mut d), "vs_describe_ex");
+            assert_internal(
+                vs_describe_fans(1.0, 0, 0, 3, 4, &mut d),
+                "vs_describe_fans",
+            );
+            let st = vs_describe_shape(1.0, 0, 0, sp, 2, 1, &mut d);
+            assert_internal(st, "vs_describe_shape");
+            assert_eq!(format!("{d:?}"), d0);
+            let st = vs_compute_fans_layout(sp, 2, 1, &mut fi, &mut fo);
+            assert_internal(st, "vs_compute_fans_layout");
+            let st =
+                vs_compute_fans_axes(sp, 2, axes.as_ptr(), 1, axes.as_ptr(), 1, &mut fi, &mut fo);
+            assert_internal(st, "vs_compute_fans_axes");
+            assert_eq!((fi, fo), (-9, -9));
+            let st = vs_fill_fans_f32(1.0, 0, 0, 1, 3, 4, 0, f32s.as_mut_ptr(), 12);
+            assert_internal(st, "vs_fill_fans_f32");
+            let st = vs_fill_fans_f64(1.0, 0, 0, 1, 3, 4, 0, f64s.as_mut_ptr(), 12);
+            assert_internal(st, "vs_fill_fans_f64");
+            let st = vs_fill_fans_f16(1.0, 0, 0, 1, 3, 4, 0, u16s.as_mut_ptr(), 12);
+            assert_internal(st, "vs_fill_fans_f16");
+            let st = vs_fill_fans_bf16(1.0, 0, 0, 1, 3, 4, 0, u16s.as_mut_ptr(), 12);
+            assert_internal(st, "vs_fill_fans_bf16");
+            assert!(f32s.iter().all(|&v| v == -1.5));
+            assert!(f64s.iter().all(|&v| v == -1.5));
+            assert!(u16s.iter().all(|&v| v == 0xabcd));
+
+            // static strings and pure functions have no boundary and still
+            // work
+            assert_eq!(vs_derive_seed(1, 2), crate::seeds::derive_seed(1, 2));
             assert!(!vs_algorithm_name(1).is_null());
             assert!(!vs_isa().is_null());
 

@@ -47,6 +47,8 @@ pub enum vs_status {
     VS_ERR_INTERNAL = 9,
     /// An algorithm number was not a `vs_algorithm_id` value.
     VS_ERR_INVALID_ALGORITHM = 10,
+    /// A layout number was not a `vs_layout` value.
+    VS_ERR_INVALID_LAYOUT = 11,
 }
 
 /// A sampling algorithm; passed as a `uint32_t` (`vs_with_algorithm`,
@@ -68,6 +70,51 @@ pub enum vs_algorithm_id {
     /// binary32 stream (halves rounded from the f32 values), f64 has its own
     /// binary64 stream.
     VS_ALGORITHM_SPLITMIX64_CTR_V2 = 2,
+}
+
+/// Where a weight tensor keeps its input and output dimensions, which
+/// decides its fans; passed as a `uint32_t` (`vs_with_layout`,
+/// `vs_compute_fans_layout`, `vs_describe_shape`). With `rf` the product of
+/// the spatial dimensions (1 for rank 2), a tensor of rank >= 2 has:
+///
+/// | layout | fan_in | fan_out |
+/// |---|---|---|
+/// | `VS_LAYOUT_IN_OUT` `(..., in, out)` | `shape[rank-2] * rf` | `shape[rank-1] * rf` |
+/// | `VS_LAYOUT_OUT_IN` `(out, in, spatial...)` | `shape[1] * rf` | `shape[0] * rf` |
+/// | `VS_LAYOUT_OUT_SPATIAL_IN` `(out, spatial..., in)` | `shape[rank-1] * rf` | `shape[0] * rf` |
+///
+/// Rank 0 has the fans (1, 1) and rank 1 (d0, d0) in every layout. Which
+/// constant fits which framework's weights: README.md, "Layouts".
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum vs_layout {
+    /// `(..., in, out)`: Keras, TensorFlow, JAX/Flax; Keras's default fan
+    /// rule, the rule of handles made without axes or layout.
+    VS_LAYOUT_IN_OUT = 0,
+    /// `(out, in, spatial...)`: PyTorch, ONNX, Caffe, Darknet, MXNet,
+    /// cuDNN/oneDNN `OIHW`, a ggml/llama.cpp matrix read row-major.
+    VS_LAYOUT_OUT_IN = 1,
+    /// `(out, spatial..., in)`: TFLite, cuDNN `NHWC` filters, oneDNN
+    /// `OHWI`.
+    VS_LAYOUT_OUT_SPATIAL_IN = 2,
+}
+
+// The C numbers are the core's.
+const _: () = assert!(vs_layout::VS_LAYOUT_IN_OUT as u32 == crate::fans::Layout::InOut as u32);
+const _: () = assert!(vs_layout::VS_LAYOUT_OUT_IN as u32 == crate::fans::Layout::OutIn as u32);
+const _: () =
+    assert!(vs_layout::VS_LAYOUT_OUT_SPATIAL_IN as u32 == crate::fans::Layout::OutSpatialIn as u32);
+
+/// Maps the C integer to a layout; anything else is an error.
+pub(crate) fn layout_from_u32(v: u32) -> Result<crate::fans::Layout, Error> {
+    crate::fans::Layout::from_u32(v).ok_or_else(|| {
+        Error::new(
+            ErrorKind::InvalidLayout,
+            format!(
+                "argument `layout` must be VS_LAYOUT_IN_OUT (0), VS_LAYOUT_OUT_IN (1) or VS_LAYOUT_OUT_SPATIAL_IN (2); received: layout={v}"
+            ),
+        )
+    })
 }
 
 /// How `n` is derived from the fans; passed as a `uint32_t`.
@@ -110,6 +157,7 @@ impl From<ErrorKind> for vs_status {
             ErrorKind::InvalidConfig => vs_status::VS_ERR_INVALID_CONFIG,
             ErrorKind::Internal => vs_status::VS_ERR_INTERNAL,
             ErrorKind::InvalidAlgorithm => vs_status::VS_ERR_INVALID_ALGORITHM,
+            ErrorKind::InvalidLayout => vs_status::VS_ERR_INVALID_LAYOUT,
         }
     }
 }
@@ -183,7 +231,8 @@ pub(crate) fn status_text(status: i32) -> &'static CStr {
         7 => c"VS_ERR_BUFFER_SIZE: buffer length does not match what the call needs",
         8 => c"VS_ERR_INVALID_CONFIG: invalid config (JSON text, keys, seed or fan axes)",
         9 => c"VS_ERR_INTERNAL: internal error",
-        10 => c"VS_ERR_INVALID_ALGORITHM: algorithm must be a vs_algorithm value (1 or 2)",
+        10 => c"VS_ERR_INVALID_ALGORITHM: algorithm must be a vs_algorithm_id value (1 or 2)",
+        11 => c"VS_ERR_INVALID_LAYOUT: layout must be a vs_layout value (0, 1 or 2)",
         _ => c"unknown vs_status value",
     }
 }
