@@ -1326,9 +1326,9 @@ uint64_t vs_derive_seed(uint64_t base, uint64_t index);
  * `"layers.3.attn.q_proj.weight"`) of a model seeded with `base`: a hash of
  * `base` and the name's bytes up to its NUL (docs/seeds.md, bit for bit;
  * any bytes, UTF-8 or not). Names survive reordering and insertion of
- * layers, indices do not. The `vs-init` tool seeds tensors by name with
- * this rule. NULL is read as the empty name. Pure; thread-safe; never
- * fails.
+ * layers, indices do not (and it is the rule the planned `vs-init` tool
+ * will use for a checkpoint's tensor names). NULL is read as the empty
+ * name. Pure; thread-safe; never fails.
  *
  * # Safety
  * `name` is NULL or a NUL-terminated string.

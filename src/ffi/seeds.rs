@@ -17,9 +17,9 @@ pub extern "C" fn vs_derive_seed(base: u64, index: u64) -> u64 {
 /// `"layers.3.attn.q_proj.weight"`) of a model seeded with `base`: a hash of
 /// `base` and the name's bytes up to its NUL (docs/seeds.md, bit for bit;
 /// any bytes, UTF-8 or not). Names survive reordering and insertion of
-/// layers, indices do not. The `vs-init` tool seeds tensors by name with
-/// this rule. NULL is read as the empty name. Pure; thread-safe; never
-/// fails.
+/// layers, indices do not (and it is the rule the planned `vs-init` tool
+/// will use for a checkpoint's tensor names). NULL is read as the empty
+/// name. Pure; thread-safe; never fails.
 ///
 /// # Safety
 /// `name` is NULL or a NUL-terminated string.
