@@ -6,17 +6,29 @@
 #   cmake --build build/package
 #   (cd build/package && cpack)     # -> libvariance-scaling0_<v>-1_<arch>.deb
 #                                   #    libvariance-scaling-dev_<v>-1_<arch>.deb
+#                                   #    libvariance-scaling0-dbgsym_<v>-1_<arch>.deb
 #
-# Two packages, one per install component:
-#   runtime -> libvariance-scaling<ABI major>: the .so and its soname link
-#              (Section libs; shlibs, ldconfig trigger)
-#   dev     -> libvariance-scaling-dev: header, .a, dev link, .pc, CMake
-#              package, README and license texts (Section libdevel; Depends
-#              on the runtime package of exactly the same version)
-# Each carries /usr/share/doc/<package>/copyright (packaging/debian/copyright,
-# DEP-5) and changelog.Debian.gz (packaging/debian/changelog, whose top
-# entry must name the package version: add an entry when Cargo.toml's
-# version changes).
+# Three packages, one per install component:
+#   runtime -> libvariance-scaling<ABI major>: the .so (stripped) and its
+#              soname link (Section libs; shlibs, ldconfig trigger)
+#   dev     -> libvariance-scaling-dev: header, .a (stripped of debug info),
+#              dev link, .pc, CMake package, README and license texts
+#              (Section libdevel; Depends on the runtime package of exactly
+#              the same version)
+#   debug   -> libvariance-scaling<ABI major>-dbgsym: the .so's detached
+#              debug info, as debhelper (dh_strip, dh_gencontrol) builds a
+#              dbgsym package: /usr/lib/debug/.build-id/<xx>/<rest of the
+#              build ID>.debug, /usr/share/doc/<package> a symlink to the
+#              runtime package's directory, Section debug, Priority
+#              optional, Depends on the runtime package of exactly this
+#              version, Auto-Built-Package: debug-symbols and Build-Ids (the
+#              last two added after CPack built it: see
+#              cmake/VarianceScalingCPackProject.cmake.in). gdb, valgrind,
+#              perf and debuginfod find the file by the library's build ID.
+# runtime and dev carry /usr/share/doc/<package>/copyright
+# (packaging/debian/copyright, DEP-5) and changelog.Debian.gz
+# (packaging/debian/changelog, whose top entry must name the package
+# version: add an entry when Cargo.toml's version changes).
 include_guard(GLOBAL)
 
 set(VS_DEB_RELEASE "1" CACHE STRING "Debian revision of the packages (the -N of <version>-N)")
@@ -25,6 +37,7 @@ set(VS_DEB_MAINTAINER "libvariance_scaling developers <libvariance-scaling@examp
 
 set(VS_DEB_RUNTIME_PACKAGE "libvariance-scaling${VS_ABI_MAJOR}")
 set(VS_DEB_DEV_PACKAGE "libvariance-scaling-dev")
+set(VS_DEB_DBGSYM_PACKAGE "${VS_DEB_RUNTIME_PACKAGE}-dbgsym")
 # Debian orders 1.0.0~rc.1 before 1.0.0; Cargo's 1.0.0-rc.1 maps to it.
 string(REPLACE "-" "~" VS_DEB_UPSTREAM_VERSION "${VS_CARGO_VERSION}")
 set(VS_DEB_VERSION "${VS_DEB_UPSTREAM_VERSION}-${VS_DEB_RELEASE}")
@@ -55,7 +68,7 @@ execute_process(
   OUTPUT_FILE "${_vs_changelog_gz}"
   COMMAND_ERROR_IS_FATAL ANY)
 
-# copyright, changelog and lintian overrides (each commented) per package.
+# copyright and changelog per package.
 foreach(_vs_comp IN ITEMS runtime dev)
   if(_vs_comp STREQUAL "runtime")
     set(_vs_pkg "${VS_DEB_RUNTIME_PACKAGE}")
@@ -65,15 +78,52 @@ foreach(_vs_comp IN ITEMS runtime dev)
   install(FILES "${_vs_deb_dir}/copyright" "${_vs_changelog_gz}"
           DESTINATION "${CMAKE_INSTALL_DATAROOTDIR}/doc/${_vs_pkg}"
           COMPONENT ${_vs_comp})
-  set(_vs_overrides "${_vs_deb_dir}/${_vs_pkg}.lintian-overrides")
-  if(NOT EXISTS "${_vs_overrides}")
-    message(FATAL_ERROR "${_vs_overrides} is missing (ABI major changed? rename it and the package names inside)")
-  endif()
-  install(FILES "${_vs_overrides}"
-          DESTINATION "${CMAKE_INSTALL_DATAROOTDIR}/lintian/overrides"
-          RENAME "${_vs_pkg}"
-          COMPONENT ${_vs_comp})
 endforeach()
+# lintian overrides (each one commented): the runtime package has some; a
+# package without any has no file (and the dbgsym package may not have one:
+# it may hold nothing but .debug files).
+set(_vs_overrides "${_vs_deb_dir}/${VS_DEB_RUNTIME_PACKAGE}.lintian-overrides")
+if(NOT EXISTS "${_vs_overrides}")
+  message(FATAL_ERROR "${_vs_overrides} is missing (ABI major changed? rename it and the package names inside)")
+endif()
+install(FILES "${_vs_overrides}"
+        DESTINATION "${CMAKE_INSTALL_DATAROOTDIR}/lintian/overrides"
+        RENAME "${VS_DEB_RUNTIME_PACKAGE}"
+        COMPONENT runtime)
+if(EXISTS "${_vs_deb_dir}/${VS_DEB_DEV_PACKAGE}.lintian-overrides")
+  install(FILES "${_vs_deb_dir}/${VS_DEB_DEV_PACKAGE}.lintian-overrides"
+          DESTINATION "${CMAKE_INSTALL_DATAROOTDIR}/lintian/overrides"
+          RENAME "${VS_DEB_DEV_PACKAGE}"
+          COMPONENT dev)
+endif()
+
+# The dbgsym package's contents (component debug), as dh_strip lays them
+# out: the debug file under its build ID (known once the library is built,
+# so the rule reads it when installing), and the doc directory as a symlink
+# to the runtime package's.
+if(NOT DEFINED VS_DEBUG_FILE OR NOT CMAKE_READELF)
+  message(FATAL_ERROR "VS_PACKAGE_DEB needs objcopy, strip and readelf (binutils) for the dbgsym package")
+endif()
+install(CODE "
+  execute_process(
+    COMMAND \"${CMAKE_COMMAND}\" -E env LC_ALL=C \"${CMAKE_READELF}\" -n \"${VS_DEBUG_FILE}\"
+    OUTPUT_VARIABLE _vs_notes
+    COMMAND_ERROR_IS_FATAL ANY)
+  if(NOT _vs_notes MATCHES \"Build ID: ([0-9a-f][0-9a-f])([0-9a-f]+)\")
+    message(FATAL_ERROR \"${VS_DEBUG_FILE} has no build ID\")
+  endif()
+  file(INSTALL \"${VS_DEBUG_FILE}\"
+       DESTINATION \"\${CMAKE_INSTALL_PREFIX}/lib/debug/.build-id/\${CMAKE_MATCH_1}\"
+       RENAME \"\${CMAKE_MATCH_2}.debug\"
+       PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)"
+  COMPONENT debug
+  EXCLUDE_FROM_ALL)
+set(_vs_dbgsym_doc_link "${CMAKE_CURRENT_BINARY_DIR}/debian/${VS_DEB_DBGSYM_PACKAGE}")
+file(CREATE_LINK "${VS_DEB_RUNTIME_PACKAGE}" "${_vs_dbgsym_doc_link}" SYMBOLIC)
+install(FILES "${_vs_dbgsym_doc_link}"
+        DESTINATION "${CMAKE_INSTALL_DATAROOTDIR}/doc"
+        COMPONENT debug
+        EXCLUDE_FROM_ALL)
 
 # --- CPack -------------------------------------------------------------------
 set(CPACK_GENERATOR "DEB")
@@ -88,8 +138,10 @@ set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${CMAKE_PROJECT_NAME} built using CMake")
 set(CPACK_PACKAGE_CONTACT "${VS_DEB_MAINTAINER}")
 set(CPACK_PACKAGING_INSTALL_PREFIX "${CMAKE_INSTALL_PREFIX}")
 set(CPACK_PACKAGE_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}/packages")
-set(CPACK_STRIP_FILES ON)
-set(CPACK_COMPONENTS_ALL runtime dev)
+# The libraries are stripped when built (CMakeLists.txt): nothing is left
+# for CPack to strip.
+set(CPACK_STRIP_FILES OFF)
+set(CPACK_COMPONENTS_ALL runtime dev debug)
 
 set(CPACK_DEB_COMPONENT_INSTALL ON)
 set(CPACK_DEBIAN_FILE_NAME "DEB-DEFAULT")
@@ -126,7 +178,7 @@ set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION "libs")
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_CONTROL_EXTRA
     "${_vs_shlibs}" "${_vs_deb_dir}/symbols" "${_vs_deb_dir}/triggers")
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_CONTROL_STRICT_PERMISSION ON)
-set(VS_DEB_SHLIBDEPS_INPUT "${VS_SHARED_LIBRARY}")
+set(VS_DEB_SHLIBDEPS_INPUT "${VS_INSTALL_SHARED_LIBRARY}")
 configure_file(cmake/VarianceScalingCPackProject.cmake.in
                "${CMAKE_CURRENT_BINARY_DIR}/VarianceScalingCPackProject.cmake" @ONLY)
 set(CPACK_PROJECT_CONFIG_FILE "${CMAKE_CURRENT_BINARY_DIR}/VarianceScalingCPackProject.cmake")
@@ -148,6 +200,17 @@ ${_vs_deb_long_description}
 This package contains the C header, the static library, the pkg-config
 file and the CMake package (find_package(VarianceScaling)).")
 
+# dbgsym (component debug): fields as dh_gencontrol writes them. Depends
+# comes from the component dependency below: the runtime package (= this
+# version). No Package-Type field and a .deb file name, as on Debian
+# (Ubuntu's debhelper writes Package-Type: ddeb and .ddeb files).
+set(CPACK_DEBIAN_DEBUG_PACKAGE_NAME "${VS_DEB_DBGSYM_PACKAGE}")
+set(CPACK_DEBIAN_DEBUG_PACKAGE_SECTION "debug")
+set(CPACK_DEBIAN_DEBUG_DESCRIPTION "debug symbols for ${VS_DEB_RUNTIME_PACKAGE}")
+# cmake/VarianceScalingCPackProject.cmake.in, run again after the packages
+# are built, adds Auto-Built-Package and Build-Ids to the dbgsym package.
+set(CPACK_POST_BUILD_SCRIPTS "${CMAKE_CURRENT_BINARY_DIR}/VarianceScalingCPackProject.cmake")
+
 include(CPack)
 cpack_add_component(runtime
   DISPLAY_NAME "Shared library"
@@ -155,4 +218,8 @@ cpack_add_component(runtime
 cpack_add_component(dev
   DISPLAY_NAME "Development files"
   DESCRIPTION "Header, static library, pkg-config and CMake files"
+  DEPENDS runtime)
+cpack_add_component(debug
+  DISPLAY_NAME "Debug symbols"
+  DESCRIPTION "Detached debug info of libvariance_scaling.so.${VS_ABI_MAJOR}"
   DEPENDS runtime)

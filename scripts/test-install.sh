@@ -4,25 +4,36 @@
 # only, never the build tree:
 #
 #   1. builds build/default (configures it with the `default` preset first if
-#      it does not exist), then `cmake --install --prefix <scratch>/prefix`;
+#      it does not exist), then `cmake --install --prefix <scratch>/prefix`
+#      (no debug file in a full install), `--component debug` (the debug
+#      file), and `--strip` elsewhere (same files: nothing left to strip);
 #   2. checks the installed layout (versioned .so, soname and dev links, .a,
 #      header, .pc, CMake package, docs), that the .so exports exactly the
 #      header's vs_* functions, and that the header's version macros,
 #      vs_version(), Cargo.toml, the CMake package version and
-#      `pkg-config --modversion` agree;
+#      `pkg-config --modversion` agree; that the .so and the .a carry no
+#      debug sections (the .so: no symbol table either, but its build ID and
+#      a debug link), and that the detached debug file has the debug info,
+#      the library's build ID and the CRC the debug link records, and that
+#      gdb finds it (file and line of vs_fill_f32; without it, none);
 #   3. builds and runs the consumers of tests/consumers/ against the prefix:
 #      CMake find_package (shared and static), a Makefile with pkg-config
 #      (shared and static), a C++17 program (shared and static);
 #   4. builds the .deb packages with CPack (a second build tree configured
-#      with VS_PACKAGE_DEB=ON, sharing build/default's cargo output), checks
-#      their contents and control files, runs lintian (errors fail);
+#      with VS_PACKAGE_DEB=ON, sharing build/default's cargo output): the
+#      runtime, dev and dbgsym packages; checks their contents and control
+#      files, runs lintian on all three (errors and warnings fail);
 #   5. unpacks the .debs into a scratch root (dpkg-deb -x) and repeats 2 and 3
-#      against it, so the packages are known to be complete.
+#      against it (the debug file found by build ID under usr/lib/debug), so
+#      the packages are known to be complete.
+# Prints the sizes of the libraries (as cargo built them and as installed),
+# the debug file and the packages.
 #
 # Prints PASS/FAIL per check and ends with "N passed, M failed"; exits
 # non-zero on any failure. Logs of every check: build/test-install/logs/.
-# Without lintian the lintian check is skipped loudly, unless running as
-# root with CI=true, where it is installed with apt-get.
+# Without lintian the lintian check, and without gdb the gdb checks, are
+# skipped loudly, unless running as root with CI=true, where they are
+# installed with apt-get.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -87,6 +98,7 @@ ABI_MAJOR=$(sed -n 's/^abi-major[[:space:]]*=[[:space:]]*\([0-9][0-9]*\).*/\1/p'
 DEB_VERSION="${CARGO_VERSION//-/\~}-1"
 RUNTIME_PKG="libvariance-scaling$ABI_MAJOR"
 DEV_PKG="libvariance-scaling-dev"
+DBGSYM_PKG="$RUNTIME_PKG-dbgsym"
 REALNAME="libvariance_scaling.so.$NUMERIC_VERSION"
 SONAME="libvariance_scaling.so.$ABI_MAJOR"
 
@@ -97,7 +109,7 @@ echo "libvariance_scaling $CARGO_VERSION (ABI $ABI_MAJOR): install and packaging
 note "tools"
 have_tools() {
     local missing=()
-    for t in cmake ninja cc c++ make pkg-config nm readelf ldd gzip dpkg-deb dpkg-shlibdeps; do
+    for t in cmake ninja cc c++ make pkg-config nm readelf objcopy ar ldd gzip dpkg-deb dpkg-shlibdeps; do
         command -v "$t" >/dev/null 2>&1 || missing+=("$t")
     done
     if [ ${#missing[@]} -gt 0 ]; then
@@ -107,8 +119,20 @@ have_tools() {
     [ -n "$CARGO_VERSION" ] && [ -n "$NUMERIC_VERSION" ] && [ -n "$ABI_MAJOR" ] ||
         { echo "cannot read version / abi-major from Cargo.toml"; return 1; }
 }
-check "tools present (cmake ninja cc c++ make pkg-config nm readelf ldd gzip dpkg-deb dpkg-shlibdeps)" have_tools
+check "tools present (cmake ninja cc c++ make pkg-config nm readelf objcopy ar ldd gzip dpkg-deb dpkg-shlibdeps)" have_tools
 die_unless_passed
+# Root with CI=true (a fresh CI machine): what the optional checks need.
+ci_install() {
+    local tool="$1" pkg="$2"
+    if ! command -v "$tool" >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && [ "${CI:-}" = "true" ]; then
+        echo "$tool is missing: installing $pkg (root, CI=true)"
+        (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$pkg") >"$LOGS/apt-$pkg.log" 2>&1
+    fi
+}
+ci_install lintian lintian
+ci_install gdb gdb
+HAVE_GDB=0
+command -v gdb >/dev/null 2>&1 && HAVE_GDB=1
 
 # --- 1. build and install ----------------------------------------------------
 note "build and install"
@@ -125,6 +149,23 @@ PREFIX="$SCRATCH/prefix"
 check "cmake --install build/default --prefix ${PREFIX#"$ROOT"/}" \
     cmake --install "$BUILD" --prefix "$PREFIX"
 die_unless_passed
+PREFIX_LIBDIR=$(sed -n 's/^CMAKE_INSTALL_LIBDIR:PATH=//p' "$BUILD/CMakeCache.txt")
+PREFIX_LIBDIR=${PREFIX_LIBDIR:-lib}
+DEBUG_FILE="$PREFIX/$PREFIX_LIBDIR/.debug/$REALNAME.debug"
+check "a full install leaves the debug file out (${DEBUG_FILE#"$PREFIX"/} only with --component debug)" \
+    bash -c '! find "$1" -path "*/.debug*" | grep .' _ "$PREFIX"
+check "cmake --install build/default --prefix ... --component debug: ${DEBUG_FILE#"$PREFIX"/}" \
+    bash -c 'cmake --install "$1" --prefix "$2" --component debug && test -f "$3" && ls -l "$3"' \
+    _ "$BUILD" "$PREFIX" "$DEBUG_FILE"
+same_when_stripped() {
+    local p="$SCRATCH/prefix-strip" f
+    cmake --install "$BUILD" --prefix "$p" --strip || return 1
+    for f in "$REALNAME" libvariance_scaling.a; do
+        cmp "$PREFIX/$PREFIX_LIBDIR/$f" "$p/$PREFIX_LIBDIR/$f" || return 1
+        echo "same: $f"
+    done
+}
+check "cmake --install --strip installs the same .so and .a (already stripped)" same_when_stripped
 
 # --- checks on an installed tree ---------------------------------------------
 # layout <prefix> <libdir> <docdir>
@@ -170,6 +211,101 @@ check_layout() {
     must test "$privs" = "-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc"
     find "$p" | sort
     return $ok
+}
+
+# build_id <ELF file>: its GNU build ID (hex), empty if none
+build_id() {
+    LC_ALL=C readelf -n "$1" 2>/dev/null | sed -n 's/^ *Build ID: *\([0-9a-f]*\)$/\1/p' | head -n1
+}
+
+# sections <ELF file or archive>: the names of its sections (every member's)
+sections() {
+    LC_ALL=C readelf -S -W "$1" | sed -n 's/^ *\[ *[0-9]*\] \([^ ]*\) .*/\1/p'
+}
+
+# stripped <.so> <.a>: no debug info in either; the .so keeps its build ID
+# and gains a debug link, the .a is deterministic
+check_stripped() {
+    local so="$1" a="$2" ok=0 id
+    echo "--- sections of $so"
+    sections "$so" | tr '\n' ' '
+    echo
+    if sections "$so" | grep -E '^\.(z?debug_|symtab$|strtab$|comment$)'; then
+        echo "$so still has the sections above"
+        ok=1
+    fi
+    sections "$so" | grep -qx '.note.gnu.build-id' || { echo "$so: no .note.gnu.build-id"; ok=1; }
+    sections "$so" | grep -qx '.gnu_debuglink' || { echo "$so: no .gnu_debuglink"; ok=1; }
+    id=$(build_id "$so")
+    echo "build ID: $id"
+    [[ "$id" =~ ^[0-9a-f]{16,}$ ]] || { echo "$so: no build ID"; ok=1; }
+    echo "--- $a"
+    local n_members n_debug
+    n_members=$(ar t "$a" | wc -l)
+    n_debug=$(sections "$a" | grep -cE '^\.(z?debug_|comment$)')
+    echo "$n_members members; sections .debug_*/.zdebug_*/.comment: $n_debug"
+    [ "$n_members" -gt 0 ] || { echo "$a: empty archive?"; ok=1; }
+    [ "$n_debug" -eq 0 ] || { echo "$a still has debug sections"; ok=1; }
+    # deterministic: every member owned by 0/0 and dated 1970-01-01 00:00
+    if TZ=UTC0 LC_ALL=C ar tv "$a" | grep -vE '^[-rwx]{9} 0/0 +[0-9]+ Jan  1 00:00 1970 '; then
+        echo "$a: the members above carry owners or dates (not deterministic)"
+        ok=1
+    fi
+    return $ok
+}
+
+# debug_file <.so> <debug file>: the debug file holds the debug info (DWARF
+# and the symbol table), the library's build ID, and the CRC-32 that the
+# library's debug link records (gzip's trailer carries the same CRC-32)
+check_debug_file() {
+    local so="$1" dbg="$2" ok=0 want_name="$REALNAME.debug"
+    ls -l "$dbg" || return 1
+    echo "--- sections of $dbg"
+    sections "$dbg" | tr '\n' ' '
+    echo
+    local s
+    for s in .debug_info .debug_line .debug_str .symtab; do
+        sections "$dbg" | grep -qx -- "$s" || { echo "$dbg: no $s"; ok=1; }
+    done
+    if LC_ALL=C readelf -S -W "$dbg" | grep -E '\] \.debug_(info|line) ' | grep -q NOBITS; then
+        echo "$dbg: .debug_info/.debug_line are empty (NOBITS)"
+        ok=1
+    fi
+    local id_so id_dbg
+    id_so=$(build_id "$so")
+    id_dbg=$(build_id "$dbg")
+    echo "build ID: library $id_so, debug file $id_dbg"
+    [ -n "$id_so" ] && [ "$id_so" = "$id_dbg" ] || { echo "the build IDs differ"; ok=1; }
+    local link="$SCRATCH/debuglink.bin" name crc_link crc_file
+    objcopy --dump-section ".gnu_debuglink=$link" "$so" "$SCRATCH/debuglink-dump.tmp" ||
+        { echo "$so: cannot read .gnu_debuglink"; return 1; }
+    rm -f "$SCRATCH/debuglink-dump.tmp"
+    name=$(tr -d '\000' <"$link" | head -c "${#want_name}")
+    crc_link=$(tail -c4 "$link" | od -An -tx1 | tr -d ' \n')
+    crc_file=$(gzip -1 -c "$dbg" | tail -c8 | head -c4 | od -An -tx1 | tr -d ' \n')
+    echo "debug link: name $name, CRC-32 $crc_link; debug file's CRC-32 $crc_file"
+    [ "$name" = "$want_name" ] || { echo "the debug link names '$name', not $want_name"; ok=1; }
+    [ "$crc_link" = "$crc_file" ] || { echo "the debug link's CRC does not match the debug file"; ok=1; }
+    [ "$(stat -c %a "$dbg")" = 644 ] || { echo "$dbg: mode $(stat -c %a "$dbg"), not 644"; ok=1; }
+    return $ok
+}
+
+# gdb_finds <.so> <debug-file-directory>: gdb reads the library's separate
+# debug info (file and line of vs_fill_f32); a copy of the library alone in
+# another directory has none, so the check can fail
+gdb_line() {
+    gdb -nx -batch -iex 'set debuginfod enabled off' -iex "set debug-file-directory $2" \
+        -ex 'info line vs_fill_f32' "$1" 2>&1
+}
+check_gdb() {
+    local so="$1" dir="$2" out lone="$SCRATCH/gdb-lone"
+    out=$(gdb_line "$so" "$dir")
+    echo "with the debug file:    $out"
+    echo "$out" | grep -qE '^Line [0-9]+ of "src/.*\.rs"' || { echo "gdb found no line information"; return 1; }
+    rm -rf "$lone" && mkdir -p "$lone/empty" && cp "$so" "$lone/"
+    out=$(gdb_line "$lone/$(basename "$so")" "$lone/empty")
+    echo "without the debug file: $out"
+    echo "$out" | grep -q 'No line number information' || { echo "gdb found line information without the debug file"; return 1; }
 }
 
 # symbols <.so>: exported functions == header's functions == packaging/debian/symbols
@@ -298,12 +434,24 @@ make_consumer() {
     done
 }
 
-# test_tree <label> <prefix> <libdir rel> <docdir rel>: every check on one tree
+# test_tree <label> <prefix> <libdir rel> <docdir rel> <debug file>
+#           <gdb debug-file-directory>: every check on one tree
 test_tree() {
-    local label="$1" p="$2" lrel="$3" drel="$4"
+    local label="$1" p="$2" lrel="$3" drel="$4" dbg="$5" dbgdir="$6"
     local libdir="$p/$lrel" work="$SCRATCH/consumers-$label"
     check "[$label] installed layout: $REALNAME, $SONAME -> it, .so -> $SONAME, .a, header, .pc, CMake files, docs; no path into the source tree" \
         check_layout "$p" "$lrel" "$drel"
+    check "[$label] stripped: no .debug_*/.symtab/.comment in the .so, build ID and debug link kept; no .debug_* in the .a, deterministic" \
+        check_stripped "$libdir/$REALNAME" "$libdir/libvariance_scaling.a"
+    check "[$label] debug file ${dbg#"$p"/}: debug sections, the library's build ID, the debug link's CRC" \
+        check_debug_file "$libdir/$REALNAME" "$dbg"
+    if [ "$HAVE_GDB" = 1 ]; then
+        check "[$label] gdb finds the debug info (info line vs_fill_f32), and finds none without it" \
+            check_gdb "$libdir/$REALNAME" "$dbgdir"
+    else
+        skipped=$((skipped + 1))
+        echo "SKIP: ******** [$label] gdb is not installed: gdb's use of the debug file NOT checked ********"
+    fi
     check "[$label] symbols: the .so exports exactly the header's vs_* functions (and packaging/debian/symbols lists them)" \
         check_symbols "$libdir/$REALNAME"
     check "[$label] consumer: CMake find_package(VarianceScaling 0.2 CONFIG REQUIRED), VarianceScaling::variance_scaling" \
@@ -321,9 +469,12 @@ test_tree() {
 }
 
 note "installed with cmake --install --prefix"
-PREFIX_LIBDIR=$(sed -n 's/^CMAKE_INSTALL_LIBDIR:PATH=//p' "$BUILD/CMakeCache.txt")
 PREFIX_DOCDIR=$(sed -n 's/^CMAKE_INSTALL_DOCDIR:PATH=//p' "$BUILD/CMakeCache.txt")
-test_tree prefix "$PREFIX" "${PREFIX_LIBDIR:-lib}" "${PREFIX_DOCDIR:-share/doc/variance_scaling}"
+# gdb finds lib/.debug/<name> through the debug link; the debug-file-directory
+# is an empty one, so that nothing else can be what it finds
+mkdir -p "$SCRATCH/no-debug-dir"
+test_tree prefix "$PREFIX" "$PREFIX_LIBDIR" "${PREFIX_DOCDIR:-share/doc/variance_scaling}" \
+    "$DEBUG_FILE" "$SCRATCH/no-debug-dir"
 
 # --- 4. Debian packages ------------------------------------------------------
 note "Debian packages (CPack)"
@@ -339,16 +490,17 @@ build_debs() {
 check "cpack builds the .debs (VS_PACKAGE_DEB=ON, prefix /usr, multiarch libdir)" build_debs
 RUNTIME_DEB=$(ls "$DEB_BUILD"/packages/"${RUNTIME_PKG}"_*.deb 2>/dev/null | head -n1)
 DEV_DEB=$(ls "$DEB_BUILD"/packages/"${DEV_PKG}"_*.deb 2>/dev/null | head -n1)
+DBGSYM_DEB=$(ls "$DEB_BUILD"/packages/"${DBGSYM_PKG}"_*.deb 2>/dev/null | head -n1)
 DEB_LIBDIR=$(sed -n 's/^CMAKE_INSTALL_LIBDIR:PATH=//p' "$DEB_BUILD/CMakeCache.txt" 2>/dev/null)
-if [ -z "$RUNTIME_DEB" ] || [ -z "$DEV_DEB" ]; then
-    fail "both packages exist ($RUNTIME_PKG, $DEV_PKG)"
+if [ -z "$RUNTIME_DEB" ] || [ -z "$DEV_DEB" ] || [ -z "$DBGSYM_DEB" ]; then
+    fail "the three packages exist ($RUNTIME_PKG, $DEV_PKG, $DBGSYM_PKG)"
     die_unless_passed
 fi
 
 check_debs() {
     local ok=0 ctl="$SCRATCH/deb-control"
     field() { dpkg-deb -f "$1" "$2"; }
-    for deb in "$RUNTIME_DEB" "$DEV_DEB"; do
+    for deb in "$RUNTIME_DEB" "$DEV_DEB" "$DBGSYM_DEB"; do
         echo "--- $(basename "$deb")"
         dpkg-deb -I "$deb"
         dpkg-deb -c "$deb"
@@ -379,10 +531,38 @@ check_debs() {
         "$L/cmake/VarianceScaling/VarianceScalingConfigVersion.cmake" \
         "./usr/share/doc/$DEV_PKG/README.md" "./usr/share/doc/$DEV_PKG/LICENSE-MIT" \
         "./usr/share/doc/$DEV_PKG/LICENSE-APACHE" \
-        "./usr/share/doc/$DEV_PKG/changelog.Debian.gz" "./usr/share/doc/$DEV_PKG/copyright" \
-        "./usr/share/lintian/overrides/$DEV_PKG" | sort)
+        "./usr/share/doc/$DEV_PKG/changelog.Debian.gz" "./usr/share/doc/$DEV_PKG/copyright" | sort)
     diff <(echo "$want_runtime") <(files "$RUNTIME_DEB") || { echo "runtime package contents (< wanted, > found)"; ok=1; }
     diff <(echo "$want_dev") <(files "$DEV_DEB") || { echo "dev package contents (< wanted, > found)"; ok=1; }
+
+    # dbgsym, as dh_strip and dh_gencontrol make one: the runtime library's
+    # debug file under its build ID (0644 root:root) and the doc directory a
+    # symlink to the runtime package's; its fields.
+    local id want_dbgsym
+    id=$(dpkg-deb --fsys-tarfile "$RUNTIME_DEB" | tar -xOf - "$L/$REALNAME" >"$SCRATCH/runtime.so" && build_id "$SCRATCH/runtime.so")
+    echo "runtime library build ID: $id"
+    [ -n "$id" ] || { echo "no build ID in the runtime package's library"; ok=1; }
+    want_dbgsym=$(printf '%s\n' \
+        "-rw-r--r-- root/root ./usr/lib/debug/.build-id/${id:0:2}/${id:2}.debug" \
+        "lrwxrwxrwx root/root ./usr/share/doc/$DBGSYM_PKG -> $RUNTIME_PKG")
+    diff <(echo "$want_dbgsym") \
+        <(dpkg-deb -c "$DBGSYM_DEB" | awk '$1 !~ /^d/ {$3 = $4 = $5 = ""; print}' | tr -s ' ') ||
+        { echo "dbgsym package contents (< wanted, > found)"; ok=1; }
+    [ "$(field "$DBGSYM_DEB" Package)" = "$DBGSYM_PKG" ] || { echo "dbgsym package name"; ok=1; }
+    [ "$(field "$DBGSYM_DEB" Section)" = "debug" ] || { echo "dbgsym Section is not debug"; ok=1; }
+    [ "$(field "$DBGSYM_DEB" Depends)" = "$RUNTIME_PKG (= $DEB_VERSION)" ] ||
+        { echo "dbgsym Depends is not exactly $RUNTIME_PKG (= $DEB_VERSION)"; ok=1; }
+    [ "$(field "$DBGSYM_DEB" Auto-Built-Package)" = "debug-symbols" ] || { echo "dbgsym: no Auto-Built-Package: debug-symbols"; ok=1; }
+    [ "$(field "$DBGSYM_DEB" Build-Ids)" = "$id" ] || { echo "dbgsym Build-Ids is not $id"; ok=1; }
+    [ "$(field "$DBGSYM_DEB" Description)" = "debug symbols for $RUNTIME_PKG" ] || { echo "dbgsym Description"; ok=1; }
+    local f
+    for f in Architecture Source; do
+        [ "$(field "$DBGSYM_DEB" $f)" = "$(field "$RUNTIME_DEB" $f)" ] || { echo "dbgsym $f differs from the runtime package's"; ok=1; }
+    done
+    # Debian's dbgsym packages are .deb with no Package-Type (Ubuntu: ddeb)
+    [ -z "$(field "$DBGSYM_DEB" Package-Type)" ] || { echo "dbgsym has a Package-Type"; ok=1; }
+    rm -rf "$ctl" && dpkg-deb -e "$DBGSYM_DEB" "$ctl"
+    [ "$(ls "$ctl" | tr '\n' ' ')" = "control md5sums " ] || { echo "dbgsym control files: $(ls "$ctl")"; ok=1; }
 
     # Control files of the runtime package: shlibs, symbols, the ldconfig
     # trigger, and no maintainer scripts (the trigger replaces them).
@@ -408,23 +588,21 @@ check_debs() {
     done
     return $ok
 }
-check "package fields, Depends (dev = same version), contents split, shlibs/symbols/ldconfig trigger, changelog, copyright" check_debs
+check "package fields, Depends (dev, dbgsym = same version), contents split, shlibs/symbols/ldconfig trigger, changelog, copyright; dbgsym as dh builds one" check_debs
 
 run_lintian() {
-    # Errors fail; warnings and infos are shown.
+    # Errors and warnings fail; infos are shown. The three together: lintian
+    # then knows the dbgsym's doc symlink points into a package of the same
+    # source.
     local out rc
-    out=$(lintian --display-level ">=info" --fail-on error "$RUNTIME_DEB" "$DEV_DEB" 2>&1)
+    out=$(lintian --display-level ">=info" --fail-on error,warning "$RUNTIME_DEB" "$DEV_DEB" "$DBGSYM_DEB" 2>&1)
     rc=$?
     echo "$out"
     echo "$out" | grep -v '^running with root privileges' >"$SCRATCH/lintian.txt"
-    [ $rc -eq 0 ] && ! echo "$out" | grep >/dev/null '^E: '
+    [ $rc -eq 0 ] && ! echo "$out" | grep >/dev/null -E '^[EW]: '
 }
-if ! command -v lintian >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && [ "${CI:-}" = "true" ]; then
-    echo "lintian is missing: installing it (root, CI=true)"
-    (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q lintian) >"$LOGS/apt-lintian.log" 2>&1
-fi
 if command -v lintian >/dev/null 2>&1; then
-    check "lintian reports no errors on both packages" run_lintian
+    check "lintian reports no errors or warnings on the three packages" run_lintian
     if [ -s "$SCRATCH/lintian.txt" ]; then
         echo "    lintian says:"
         sed 's/^/    | /' "$SCRATCH/lintian.txt"
@@ -440,8 +618,27 @@ fi
 # --- 5. the packages' contents, unpacked -------------------------------------
 note "the .deb contents unpacked into a scratch root (dpkg-deb -x)"
 DEBROOT="$SCRATCH/debroot"
-check "dpkg-deb -x both packages into ${DEBROOT#"$ROOT"/}" \
-    bash -c 'dpkg-deb -x "$1" "$3" && dpkg-deb -x "$2" "$3"' _ "$RUNTIME_DEB" "$DEV_DEB" "$DEBROOT"
-PC_SYSROOT="$DEBROOT" test_tree deb "$DEBROOT/usr" "$DEB_LIBDIR" "share/doc/$DEV_PKG"
+check "dpkg-deb -x the three packages into ${DEBROOT#"$ROOT"/}" \
+    bash -c 'for d in "${@:2}"; do dpkg-deb -x "$d" "$1" || exit 1; done' _ "$DEBROOT" \
+    "$RUNTIME_DEB" "$DEV_DEB" "$DBGSYM_DEB"
+DEB_BUILD_ID=$(build_id "$DEBROOT/usr/$DEB_LIBDIR/$REALNAME")
+DEB_DEBUG_FILE="$DEBROOT/usr/lib/debug/.build-id/${DEB_BUILD_ID:0:2}/${DEB_BUILD_ID:2}.debug"
+# gdb finds usr/lib/debug/.build-id/<xx>/<rest>.debug by the build ID
+PC_SYSROOT="$DEBROOT" test_tree deb "$DEBROOT/usr" "$DEB_LIBDIR" "share/doc/$DEV_PKG" \
+    "$DEB_DEBUG_FILE" "$DEBROOT/usr/lib/debug"
+
+# --- sizes -------------------------------------------------------------------
+note "sizes (bytes)"
+size_of() { if [ -e "$2" ]; then printf '  %-50s %10s\n' "$1" "$(stat -L -c %s "$2")"; fi; }
+{
+    size_of "cargo's .so (build tree, with debug info)" "$BUILD/cargo/${CARGO_PROFILE:-release}/libvariance_scaling.so"
+    size_of "cargo's .a (build tree, with debug info)" "$BUILD/cargo/${CARGO_PROFILE:-release}/libvariance_scaling.a"
+    size_of "installed $REALNAME" "$PREFIX/$PREFIX_LIBDIR/$REALNAME"
+    size_of "installed libvariance_scaling.a" "$PREFIX/$PREFIX_LIBDIR/libvariance_scaling.a"
+    size_of "installed .debug/$REALNAME.debug" "$DEBUG_FILE"
+    for deb in "$RUNTIME_DEB" "$DEV_DEB" "$DBGSYM_DEB"; do
+        size_of "$(basename "$deb")" "$deb"
+    done
+} | tee "$SCRATCH/sizes.txt"
 
 summary
