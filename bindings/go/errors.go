@@ -20,9 +20,10 @@ const (
 	StatusInvalidDtype        Status = 5  // VS_ERR_INVALID_DTYPE: a config's dtype is not a floating-point type
 	StatusInvalidShape        Status = 6  // VS_ERR_INVALID_SHAPE: negative dimension, overflow, axis out of range, box outside the tensor
 	StatusBufferSize          Status = 7  // VS_ERR_BUFFER_SIZE: wrong length, or a range past the end
-	StatusInvalidConfig       Status = 8  // VS_ERR_INVALID_CONFIG: bad JSON config, or only one axes list
+	StatusInvalidConfig       Status = 8  // VS_ERR_INVALID_CONFIG: bad JSON config, only one axes list, or a NUL byte in a string for C
 	StatusInternal            Status = 9  // VS_ERR_INTERNAL: should never happen
 	StatusInvalidAlgorithm    Status = 10 // VS_ERR_INVALID_ALGORITHM: not a known Algorithm number
+	StatusInvalidLayout       Status = 11 // VS_ERR_INVALID_LAYOUT: not a known Layout number
 )
 
 var statusNames = [...]string{
@@ -37,6 +38,7 @@ var statusNames = [...]string{
 	StatusInvalidConfig:       "VS_ERR_INVALID_CONFIG",
 	StatusInternal:            "VS_ERR_INTERNAL",
 	StatusInvalidAlgorithm:    "VS_ERR_INVALID_ALGORITHM",
+	StatusInvalidLayout:       "VS_ERR_INVALID_LAYOUT",
 }
 
 // String returns the C name, such as "VS_ERR_INVALID_SCALE", or

@@ -1,50 +1,9 @@
 package variancescaling
 
 /*
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "variance_scaling.h"
-
-// Every helper below makes one vs_* call and, when it fails, copies this
-// thread's last error message into malloc'd memory (*msg, freed by Go) before
-// returning. A goroutine may run on another OS thread after the cgo call
-// returns, so the message must be read here, in the call that failed.
-// Statuses are returned as int32_t, whatever C standard vs_status follows.
-
-static int32_t vsgo_fail(int32_t st, char **msg) {
-	const char *m = vs_last_error_message();
-	size_t n = strlen(m);
-	char *c = (char *)malloc(n + 1);
-	if (c != NULL)
-		memcpy(c, m, n + 1);
-	*msg = c; // NULL when malloc failed: Go then shows the status text
-	return st;
-}
-
-static int32_t vsgo_ret(int32_t st, char **msg) {
-	*msg = NULL;
-	return st == 0 ? 0 : vsgo_fail(st, msg);
-}
-
-// A non-NULL pointer for an empty (but present) axes list.
-static const int64_t vsgo_no_axes[1] = {0};
-
-// After a handle was created: its seed and algorithm (read once; a handle is
-// immutable). On failure the handle is destroyed and *out set to NULL.
-static int32_t vsgo_created(vs_initializer **out, uint64_t *seed_out,
-                            uint32_t *alg_out, char **msg) {
-	int32_t st = (int32_t)vs_get_seed(*out, seed_out);
-	if (st == 0)
-		st = (int32_t)vs_get_algorithm(*out, alg_out);
-	if (st != 0) {
-		vsgo_fail(st, msg);
-		vs_destroy(*out);
-		*out = NULL;
-	}
-	return st;
-}
+// The shared helpers (vsgo_fail, vsgo_ret, vsgo_made, ...) and why every
+// cgo call copies the library's message before returning: vsgo.h.
+#include "vsgo.h"
 
 // vs_create or vs_create_with_axes, then vs_get_seed and vs_get_algorithm:
 // one handle, its seed and its algorithm.
@@ -60,9 +19,8 @@ static int32_t vsgo_create(double scale, uint32_t mode, uint32_t dist,
 	if (!has_in && !has_out) {
 		st = (int32_t)vs_create(scale, mode, dist, sp, out);
 	} else {
-		const int64_t *pin = has_in ? (in != NULL ? in : vsgo_no_axes) : NULL;
-		const int64_t *pout = has_out ? (outax != NULL ? outax : vsgo_no_axes) : NULL;
-		st = (int32_t)vs_create_with_axes(scale, mode, dist, sp, pin, nin, pout, nout, out);
+		st = (int32_t)vs_create_with_axes(scale, mode, dist, sp, vsgo_axes(has_in, in), nin,
+		                                  vsgo_axes(has_out, outax), nout, out);
 	}
 	if (st != 0)
 		return vsgo_fail(st, msg);
@@ -72,22 +30,14 @@ static int32_t vsgo_create(double scale, uint32_t mode, uint32_t dist,
 // vs_from_config_json, then vs_get_seed and vs_get_algorithm.
 static int32_t vsgo_from_json(const char *json, vs_initializer **out,
                               uint64_t *seed_out, uint32_t *alg_out, char **msg) {
-	int32_t st = (int32_t)vs_from_config_json(json, out);
-	*msg = NULL;
-	if (st != 0)
-		return vsgo_fail(st, msg);
-	return vsgo_created(out, seed_out, alg_out, msg);
+	return vsgo_made((int32_t)vs_from_config_json(json, out), out, seed_out, alg_out, msg);
 }
 
 // vs_with_algorithm, then vs_get_seed and vs_get_algorithm of the new handle.
 static int32_t vsgo_with_algorithm(const vs_initializer *h, uint32_t alg,
                                    vs_initializer **out, uint64_t *seed_out,
                                    uint32_t *alg_out, char **msg) {
-	int32_t st = (int32_t)vs_with_algorithm(h, alg, out);
-	*msg = NULL;
-	if (st != 0)
-		return vsgo_fail(st, msg);
-	return vsgo_created(out, seed_out, alg_out, msg);
+	return vsgo_made((int32_t)vs_with_algorithm(h, alg, out), out, seed_out, alg_out, msg);
 }
 
 // The config JSON in malloc'd memory (*json, *len bytes plus a NUL).

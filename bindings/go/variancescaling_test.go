@@ -90,7 +90,10 @@ func TestEnumsAndStatusStrings(t *testing.T) {
 		{StatusOK.String(), "VS_OK"}, {StatusInternal.String(), "VS_ERR_INTERNAL"},
 		{StatusInvalidScale.String(), "VS_ERR_INVALID_SCALE"},
 		{StatusInvalidAlgorithm.String(), "VS_ERR_INVALID_ALGORITHM"},
-		{Status(-1).String(), "Status(-1)"}, {Status(11).String(), "Status(11)"},
+		{StatusInvalidLayout.String(), "VS_ERR_INVALID_LAYOUT"},
+		{Status(-1).String(), "Status(-1)"}, {Status(12).String(), "Status(12)"},
+		{LayoutInOut.String(), "in_out"}, {LayoutOutIn.String(), "out_in"},
+		{LayoutOutSpatialIn.String(), "out_spatial_in"}, {Layout(3).String(), "Layout(3)"},
 		{PCG64BlockV1.String(), "pcg64-block-v1"},
 		{SplitMix64CtrV2.String(), "splitmix64-ctr-v2"},
 		{Algorithm(0).String(), "Algorithm(0)"}, {Algorithm(3).String(), "Algorithm(3)"},
@@ -102,7 +105,7 @@ func TestEnumsAndStatusStrings(t *testing.T) {
 		}
 	}
 	// Status.Error is the library's vs_status_str
-	for s := StatusNullArgument; s <= StatusInvalidAlgorithm; s++ {
+	for s := StatusNullArgument; s <= StatusInvalidLayout; s++ {
 		if !strings.HasPrefix(s.Error(), s.String()) {
 			t.Errorf("%v.Error() = %q", s, s.Error())
 		}
@@ -112,6 +115,10 @@ func TestEnumsAndStatusStrings(t *testing.T) {
 	}
 	if got := StatusInvalidAlgorithm.Error(); !strings.Contains(strings.ToLower(got), "algorithm") {
 		t.Errorf("StatusInvalidAlgorithm.Error() = %q", got)
+	}
+	if got := StatusInvalidLayout.Error(); !strings.HasPrefix(got, "VS_ERR_INVALID_LAYOUT") ||
+		!strings.Contains(strings.ToLower(got), "layout") {
+		t.Errorf("StatusInvalidLayout.Error() = %q", got)
 	}
 }
 
