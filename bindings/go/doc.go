@@ -51,6 +51,35 @@
 // is bit-identical to the same elements of the whole fill, so the shards of
 // one tensor can be filled on any goroutines, processes or machines.
 //
+// # Integrators: layouts, fills by fans, seeds per tensor
+//
+// A Layout (LayoutInOut, LayoutOutIn, LayoutOutSpatialIn) says where a
+// weight keeps its input and output dimensions: Keras (..., in, out),
+// PyTorch/ONNX (out, in, spatial...), TFLite (out, spatial..., in).
+// ComputeFansLayout gives its fans, ComputeFansAxes those of explicit axes,
+// and Initializer.WithLayout a handle whose fills use them.
+//
+// FillFans32 (FillFans64, FillFansFloat16Bits, FillFansBFloat16Bits) fill
+// the elements [offset, offset+len(dst)) of a tensor with known fans in one
+// call, without a handle: the bits of FillRange32 of a handle with the
+// same config and seed, under the default algorithm, for any shape with
+// those fans. Parts filled at their offsets on any goroutines give the bits
+// of one call. DeriveSeed and DeriveSeedName give each tensor of a model its
+// own seed (docs/seeds.md); DeriveSeedName refuses a name containing a NUL
+// byte (StatusInvalidConfig), which the C function cannot take, rather
+// than hash a truncated name.
+//
+//	seed, err := variancescaling.DeriveSeedName(base, "fc.weight")
+//	fanIn, fanOut, err := variancescaling.ComputeFansLayout([]int64{10, 784}, variancescaling.LayoutOutIn)
+//	w := make([]float32, 10*784)
+//	err = variancescaling.FillFans32(1, variancescaling.FanAvg, variancescaling.Uniform, seed, fanIn, fanOut, 0, w)
+//
+// WithSeed, WithFreshSeed, WithAxes, WithLayout and WithMaxThreads (like
+// WithAlgorithm) return a new Initializer that differs in one setting; close
+// it too. Info and Axes tell what a handle is; Description, DescribeFans and
+// DescribeShape report what a fill uses, with ValueStddev, the standard
+// deviation of the values produced.
+//
 // # Linking
 //
 // The package uses cgo. Without build tags it takes the compiler and linker

@@ -142,3 +142,79 @@ func ExampleError() {
 	// true
 	// VS_ERR_INVALID_SCALE argument `scale` must be a finite number > 0; received: scale=-1.0
 }
+
+// A layer constructor that knows its fans fills its weight without a
+// handle, each tensor with its own seed derived from the model's.
+func ExampleFillFans32() {
+	const base = 20261201 // the model's seed
+	// a PyTorch Linear(784 -> 10) weight, (out, in) = (10, 784)
+	fanIn, fanOut, err := variancescaling.ComputeFansLayout([]int64{10, 784}, variancescaling.LayoutOutIn)
+	if err != nil {
+		log.Fatal(err)
+	}
+	seed, err := variancescaling.DeriveSeedName(base, "fc.weight")
+	if err != nil {
+		log.Fatal(err)
+	}
+	w := make([]float32, 10*784)
+	err = variancescaling.FillFans32(1.0, variancescaling.FanAvg, variancescaling.Uniform, seed,
+		fanIn, fanOut, 0, w)
+	if err != nil {
+		log.Fatal(err)
+	}
+	// the same bits as a handle with that seed and layout
+	ini, _ := variancescaling.New(1.0, variancescaling.FanAvg, variancescaling.Uniform, &seed)
+	defer ini.Close()
+	torch, _ := ini.WithLayout(variancescaling.LayoutOutIn)
+	defer torch.Close()
+	v, _ := torch.Fill32([]int64{10, 784})
+	fmt.Println(fanIn, fanOut, w[0] == v[0], w[7839] == v[7839])
+	// Output: 784 10 true true
+}
+
+// Seeds per tensor, by index or by name (docs/seeds.md of the library).
+func ExampleDeriveSeedName() {
+	fmt.Printf("%#x\n", variancescaling.DeriveSeed(1, 1))
+	s, err := variancescaling.DeriveSeedName(42, "conv1.weight")
+	fmt.Printf("%#x %v\n", s, err)
+	_, err = variancescaling.DeriveSeedName(42, "conv1\x00weight")
+	fmt.Println(errors.Is(err, variancescaling.StatusInvalidConfig))
+	// Output:
+	// 0x954d78b5b4455f01
+	// 0xfec0122b2b113a4c <nil>
+	// true
+}
+
+// A PyTorch Conv2d weight (out, in, kh, kw) through a layout: no axes
+// arithmetic, and the values' standard deviation from Description.
+func ExampleInitializer_WithLayout() {
+	seed := uint64(7)
+	ini, err := variancescaling.New(2.0, variancescaling.FanIn, variancescaling.TruncatedNormal, &seed)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer ini.Close()
+	torch, err := ini.WithLayout(variancescaling.LayoutOutIn)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer torch.Close() // a new handle; ini stays usable
+	d, _ := torch.Description([]int64{64, 32, 3, 3})
+	fmt.Printf("fan_in %d fan_out %d value stddev %.6f\n", d.FanIn, d.FanOut, d.ValueStddev)
+	info, _ := torch.Info()
+	fmt.Println(info.Layout, info.HasAxes, info.Seed)
+	// Output:
+	// fan_in 288 fan_out 576 value stddev 0.083333
+	// out_in false 7
+}
+
+// What a fill uses, without a handle.
+func ExampleDescribeShape() {
+	d, err := variancescaling.DescribeShape(1.0, variancescaling.FanAvg, variancescaling.Uniform,
+		[]int64{32, 3, 3, 16}, variancescaling.LayoutOutSpatialIn) // TFLite (out, kh, kw, in)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("fans %d %d n %g limit %.6f value stddev %.6f\n", d.FanIn, d.FanOut, d.N, d.Limit, d.ValueStddev)
+	// Output: fans 144 288 n 216 limit 0.117851 value stddev 0.068041
+}

@@ -126,10 +126,10 @@ import (
 // which decides its fans (vs_layout). With rf the product of the spatial
 // dimensions (1 for rank 2), a tensor of rank >= 2 has:
 //
-//	layout                        fan_in              fan_out
-//	LayoutInOut (..., in, out)    shape[rank-2] * rf  shape[rank-1] * rf
-//	LayoutOutIn (out, in, ...)    shape[1] * rf       shape[0] * rf
-//	LayoutOutSpatialIn (out, ..., in)  shape[rank-1] * rf  shape[0] * rf
+//	layout                                fan_in              fan_out
+//	LayoutInOut         (..., in, out)    shape[rank-2] * rf  shape[rank-1] * rf
+//	LayoutOutIn         (out, in, ...)    shape[1] * rf       shape[0] * rf
+//	LayoutOutSpatialIn  (out, ..., in)    shape[rank-1] * rf  shape[0] * rf
 //
 // Rank 0 has the fans (1, 1) and rank 1 (d0, d0) in every layout. The
 // numbers are the C ABI's and never change within a major version; any
@@ -304,8 +304,8 @@ func DeriveSeed(base, index uint64) uint64 {
 // *Error with StatusInvalidConfig for such a name (naming the byte's
 // offset) and seed 0, rather than hash a truncated name. (docs/seeds.md
 // defines the seed of such names too, but the C API cannot compute it.)
-// Every other name succeeds; a name known to be NUL-free, such as a Go
-// identifier path, needs no error check.
+// Every other name succeeds, so a name known to be NUL-free needs no error
+// check.
 func DeriveSeedName(base uint64, name string) (uint64, error) {
 	if i := strings.IndexByte(name, 0); i >= 0 {
 		return 0, &Error{Op: "DeriveSeedName", Status: StatusInvalidConfig,
