@@ -57,12 +57,16 @@ const _: () = assert!(VS_BLOCK_LEN == crate::engine::v1::BLOCK_LEN);
 const _: () = assert!(VS_ALGORITHM_DEFAULT == Algorithm::DEFAULT as u32);
 const _: () = assert!(VS_TRUNCATED_NORMAL_STDDEV == crate::initializer::TRUNCATED_NORMAL_STDDEV);
 
-/// An initializer: scale, mode, distribution, 64-bit seed and optional fan
-/// axes. Opaque; created by `vs_create`, `vs_create_with_axes` or
-/// `vs_from_config_json`, released by `vs_destroy`.
+/// An initializer: scale, mode, distribution, 64-bit seed, fan rule
+/// (Keras's default, a `vs_layout`, or explicit axes), sampling algorithm
+/// and thread cap. Opaque; created by `vs_create`, `vs_create_with_axes`,
+/// `vs_from_config_json` or, from another handle, by `vs_with_seed`,
+/// `vs_with_axes`, `vs_with_layout`, `vs_with_max_threads` and
+/// `vs_with_algorithm`; released by `vs_destroy`.
 ///
 /// Immutable after creation: any number of threads may call the `vs_fill*`,
-/// `vs_describe`, `vs_get_*` functions on one handle at the same time.
+/// `vs_describe*`, `vs_get_*` and `vs_with_*` functions on one handle at
+/// the same time.
 pub struct vs_initializer {
     inner: Initializer,
 }
@@ -71,9 +75,11 @@ pub struct vs_initializer {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct vs_params {
-    /// Fan-in of the shape (default rule or `input_axes`).
+    /// Fan-in of the shape (by the handle's fan rule: default, layout or
+    /// `input_axes`).
     pub fan_in: i64,
-    /// Fan-out of the shape (default rule or `output_axes`).
+    /// Fan-out of the shape (by the handle's fan rule: default, layout or
+    /// `output_axes`).
     pub fan_out: i64,
     /// `max(1, fan_in | fan_out | (fan_in + fan_out) / 2)` by mode.
     pub n: f64,
@@ -990,7 +996,7 @@ pub extern "C" fn vs_algorithm() -> *const c_char {
     Algorithm::DEFAULT.cname().as_ptr()
 }
 
-/// Creates a new handle equal to `init` (config, seed, fan axes) but for the
+/// Creates a new handle equal to `init` (config, seed, fan rule, thread cap) but for the
 /// sampling algorithm `algorithm` (a `vs_algorithm_id` value). `init` is not
 /// changed and stays valid; both handles are immutable and may be shared
 /// between threads. The new handle's config JSON is the same (the algorithm
