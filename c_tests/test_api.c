@@ -34,6 +34,10 @@ static void test_constants(void) {
   CHECK(VS_ERR_INVALID_CONFIG == 8);
   CHECK(VS_ERR_INTERNAL == 9);
   CHECK(VS_ERR_INVALID_ALGORITHM == 10);
+  CHECK(VS_ERR_INVALID_LAYOUT == 11);
+  CHECK(VS_LAYOUT_IN_OUT == 0);
+  CHECK(VS_LAYOUT_OUT_IN == 1);
+  CHECK(VS_LAYOUT_OUT_SPATIAL_IN == 2);
   CHECK(VS_ALGORITHM_PCG64_BLOCK_V1 == 1);
   CHECK(VS_ALGORITHM_SPLITMIX64_CTR_V2 == 2);
   CHECK(VS_ALGORITHM_DEFAULT == VS_ALGORITHM_SPLITMIX64_CTR_V2);
@@ -147,7 +151,7 @@ static void test_isa(void) {
 }
 
 static void test_status_str(void) {
-  static const char *const names[11] = {
+  static const char *const names[12] = {
       "VS_OK",
       "VS_ERR_NULL_ARGUMENT",
       "VS_ERR_INVALID_SCALE",
@@ -159,11 +163,12 @@ static void test_status_str(void) {
       "VS_ERR_INVALID_CONFIG",
       "VS_ERR_INTERNAL",
       "VS_ERR_INVALID_ALGORITHM",
+      "VS_ERR_INVALID_LAYOUT",
   };
-  static const int32_t unknown[] = {-1, 11, 12, 100, INT32_MAX, INT32_MIN};
+  static const int32_t unknown[] = {-1, 12, 13, 100, INT32_MAX, INT32_MIN};
   int32_t s;
   size_t i;
-  for (s = 0; s < 11; s++) {
+  for (s = 0; s < 12; s++) {
     const char *t = vs_status_str(s);
     CHECK(t != NULL);
     if (t == NULL) continue;
@@ -178,7 +183,7 @@ static void test_status_str(void) {
     CHECK(t != NULL);
     if (t == NULL) continue;
     CHECK(t[0] != '\0');
-    for (s = 0; s < 11; s++) CHECK(strncmp(t, names[s], strlen(names[s])) != 0);
+    for (s = 0; s < 12; s++) CHECK(strncmp(t, names[s], strlen(names[s])) != 0);
   }
   /* no status text call sets or clears the last error */
   CHECK_STR_EQ(vs_last_error_message(), "");

@@ -5,6 +5,7 @@
 #include "variance_scaling.h"
 
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -26,6 +27,13 @@ static_assert(std::is_standard_layout<vs_params>::value, "vs_params is a C struc
 static_assert(sizeof(vs_params) == 40, "vs_params: 2 int64_t and 3 double");
 static_assert(std::is_same<std::underlying_type<vs_algorithm_id>::type, std::uint32_t>::value,
               "vs_algorithm_id is a uint32_t enum in C++");
+static_assert(std::is_same<std::underlying_type<vs_layout>::type, std::uint32_t>::value,
+              "vs_layout is a uint32_t enum in C++");
+static_assert(std::is_standard_layout<vs_info>::value, "vs_info is a C struct");
+static_assert(std::is_standard_layout<vs_description>::value, "vs_description is a C struct");
+static_assert(sizeof(vs_description) == 56, "vs_description: 7 members of 8 bytes");
+static_assert(offsetof(vs_info, struct_size) == 0 && offsetof(vs_description, struct_size) == 0,
+              "size-prefixed structs start with their size");
 static_assert(VS_BLOCK_LEN == 1024, "constants");
 static_assert(VS_ALGORITHM_DEFAULT == VS_ALGORITHM_SPLITMIX64_CTR_V2, "the default algorithm");
 static_assert(std::is_same<decltype(vs_fill_slice_f32(nullptr, nullptr, 0, nullptr, nullptr,

@@ -136,6 +136,12 @@ static void test_layout_constants(void) {
   const char *t = vs_status_str(VS_ERR_INVALID_LAYOUT);
   CHECK(VS_ERR_INVALID_LAYOUT == 11);
   CHECK(VS_LAYOUT_IN_OUT == 0 && VS_LAYOUT_OUT_IN == 1 && VS_LAYOUT_OUT_SPATIAL_IN == 2);
+  /* the size-prefixed structs: their size first, no padding */
+  CHECK(offsetof(vs_info, struct_size) == 0 && offsetof(vs_description, struct_size) == 0);
+  CHECK(sizeof(vs_info) == 3 * 8 + 8 * 4 + 2 * sizeof(size_t));
+  CHECK(offsetof(vs_info, max_threads) == 3 * 8 + 6 * 4 + 2 * sizeof(size_t));
+  CHECK(sizeof(vs_description) == 7 * 8);
+  CHECK(offsetof(vs_description, value_stddev) == 6 * 8);
   CHECK(t != NULL);
   if (t == NULL) return;
   CHECK_STR_EQ(t, "VS_ERR_INVALID_LAYOUT: layout must be a vs_layout value (0, 1 or 2)");
