@@ -30,6 +30,8 @@ use variance_scaling::engine::v2::platform;
 
 mod common;
 use common::*;
+mod integrator;
+use integrator::*;
 
 /// The most elements a small fill writes.
 const MAX_ELEMS: u64 = 2048;
@@ -50,6 +52,15 @@ enum Scale {
     Small(u8),
     /// Any bit pattern: NaN, infinities, negatives, subnormals, huge.
     Bits(u64),
+}
+
+impl Scale {
+    fn value(self) -> f64 {
+        match self {
+            Scale::Small(v) => f64::from(v) / 8.0,
+            Scale::Bits(b) => f64::from_bits(b),
+        }
+    }
 }
 
 #[derive(Arbitrary, Debug, Clone, Copy)]
@@ -110,6 +121,9 @@ enum AxesArg {
     TooLong,
     /// One byte off alignment: `VS_ERR_NULL_ARGUMENT`.
     Misaligned(u8),
+    /// One axis repeated 9 to 264 times (a product that overflows unless
+    /// the dimension is 0 or 1).
+    Long(Axis, u8),
 }
 
 /// A pointer argument: valid, NULL or one byte off alignment.
@@ -299,12 +313,91 @@ enum Op {
     StatusStr(i32),
     /// The static strings, with `vs_algorithm_name` of this number.
     Strings(u32),
+    GetInfo {
+        out: Ptr,
+        size: StructSize,
+    },
+    GetAxes {
+        input: AxesBuf,
+        output: AxesBuf,
+        n_input: Ptr,
+        n_output: Ptr,
+    },
+    DescribeEx {
+        out: Ptr,
+        size: StructSize,
+        shape: ShapeArg,
+    },
+    DescribeFans {
+        cfg: CfgArg,
+        fan_in: Fan,
+        fan_out: Fan,
+        out: Ptr,
+        size: StructSize,
+    },
+    /// `vs_describe_shape` of the case's shape.
+    DescribeShape {
+        cfg: CfgArg,
+        layout: EnumArg,
+        shape: ShapeArg,
+        out: Ptr,
+        size: StructSize,
+    },
+    ComputeFansLayout {
+        layout: EnumArg,
+        shape: ShapeArg,
+        fan_in: Ptr,
+        fan_out: Ptr,
+    },
+    ComputeFansAxes {
+        input: AxesArg,
+        output: AxesArg,
+        shape: ShapeArg,
+        fan_in: Ptr,
+        fan_out: Ptr,
+    },
+    FillFans {
+        ty: Ty,
+        cfg: CfgArg,
+        seed: SeedArg,
+        fan_in: Fan,
+        fan_out: Fan,
+        offset: FansOffset,
+        count: u16,
+        out: Ptr,
+    },
+    /// `vs_with_layout` of the case's handle against `vs_with_axes` with
+    /// the axes that spell the layout out.
+    LayoutVsAxes {
+        layout: u8,
+        ty: Ty,
+    },
+    /// `vs_with_max_threads` of the case's handle; with `big % 4 == 0`
+    /// also a fill split over threads.
+    WithMaxThreads {
+        n: Threads,
+        ty: Ty,
+        big: u16,
+    },
+    /// The case's handle rebuilt from the model, compared.
+    Rebuild(Ty),
+    DeriveSeed {
+        base: u64,
+        index: u64,
+    },
+    DeriveSeedName {
+        base: u64,
+        name: Vec<u8>,
+        null: bool,
+    },
 }
 
 #[derive(Arbitrary, Debug)]
 struct Input {
     create: Create,
     algorithm: AlgArg,
+    /// `vs_with_*` applied in turn (up to 4).
+    derives: Vec<Derive>,
     shape: Vec<Dim>,
     ops: Vec<Op>,
 }
@@ -383,7 +476,28 @@ fn axes_fans(shape: &[i64], input: &[i64], output: &[i64]) -> Result<(i64, i64),
     Ok((fan(input)?, fan(output)?))
 }
 
-/// What `vs_describe` must report for a valid handle and shape.
+/// The fans of `shape` stored in `layout` (0, 1, 2), from the header's
+/// table of `vs_layout`: with `rf` the product of the spatial dimensions,
+/// `(..., in, out)`, `(out, in, spatial...)`, `(out, spatial..., in)`;
+/// rank 0 and 1 as the default rule.
+fn layout_fans(shape: &[i64], layout: u32) -> Result<(i64, i64), vs_status> {
+    let r = shape.len();
+    if layout == 0 || r < 2 {
+        return default_fans(shape);
+    }
+    element_count(shape)?;
+    let (fan_in_dim, rf) = if layout == 1 {
+        (shape[1], &shape[2..])
+    } else {
+        (shape[r - 1], &shape[1..r - 1])
+    };
+    let fin: Vec<i64> = rf.iter().copied().chain([fan_in_dim]).collect();
+    let fout: Vec<i64> = rf.iter().copied().chain([shape[0]]).collect();
+    Ok((product(&fin)?, product(&fout)?))
+}
+
+/// What `vs_describe` (and `vs_describe_ex`, `vs_describe_fans`) must
+/// report for valid arguments.
 #[derive(Debug, Clone, Copy)]
 struct Expected {
     fan_in: i64,
@@ -391,6 +505,62 @@ struct Expected {
     n: f64,
     stddev: f64,
     limit: f64,
+    /// `sqrt(scale / n)`, the header's formula for every distribution.
+    value_stddev: f64,
+}
+
+/// `n`, stddev, limit and the values' stddev for fans `(fan_in, fan_out)`
+/// as the header defines them for a valid config: `VS_ERR_INVALID_SHAPE`
+/// for a negative fan, then `VS_ERR_INVALID_SCALE` for a uniform limit
+/// that overflows.
+fn params_model(
+    scale: f64,
+    mode: u32,
+    distribution: u32,
+    fan_in: i64,
+    fan_out: i64,
+) -> Result<Expected, vs_status> {
+    if fan_in < 0 || fan_out < 0 {
+        return Err(VS_ERR_INVALID_SHAPE);
+    }
+    let fan = match mode {
+        0 => fan_in as f64,
+        1 => fan_out as f64,
+        // Python's (fan_in + fan_out) / 2.0: exact sum, then one rounding
+        _ => (i128::from(fan_in) + i128::from(fan_out)) as f64 / 2.0,
+    };
+    let n = fan.max(1.0);
+    let s = scale / n;
+    let (stddev, limit) = match distribution {
+        0 => (s.sqrt() / TRUNC_STDDEV, 2.0 * s.sqrt() / TRUNC_STDDEV),
+        1 => (s.sqrt(), f64::INFINITY),
+        _ => (0.0, (3.0 * s).sqrt()),
+    };
+    if distribution == 2 && limit.is_infinite() {
+        return Err(VS_ERR_INVALID_SCALE);
+    }
+    Ok(Expected {
+        fan_in,
+        fan_out,
+        n,
+        stddev,
+        limit,
+        value_stddev: s.sqrt(),
+    })
+}
+
+/// The status a config check (`vs_create`'s order: scale, mode,
+/// distribution) gives, if any.
+fn config_status(scale: f64, mode: u32, distribution: u32) -> Option<vs_status> {
+    if !(scale.is_finite() && scale > 0.0) {
+        Some(VS_ERR_INVALID_SCALE)
+    } else if mode > 2 {
+        Some(VS_ERR_INVALID_MODE)
+    } else if distribution > 2 {
+        Some(VS_ERR_INVALID_DISTRIBUTION)
+    } else {
+        None
+    }
 }
 
 /// The handle as created.
@@ -399,44 +569,52 @@ struct Handle {
     scale: f64,
     mode: u32,
     distribution: u32,
+    /// The seed given (`vs_create`, `vs_with_seed`), or None when it was
+    /// drawn from the OS.
     seed: Option<u64>,
     axes: Option<(Vec<i64>, Vec<i64>)>,
+    /// The layout of the fan rule (`vs_with_layout`; 0 with axes).
+    layout: u32,
+    /// The handle's thread cap (`vs_with_max_threads`).
+    max_threads: u32,
     /// The algorithm number `vs_get_algorithm` must report.
     algorithm: u32,
-    /// The handle this one was derived from, kept alive to the end.
-    original: Option<*mut vs_initializer>,
+    /// Handles this one was derived from, kept alive to the end, with
+    /// their config JSON and `vs_get_info` when derived (they must not
+    /// change).
+    kept: Vec<Kept>,
+}
+
+/// A handle kept alive to the end of the case, with what it must still say.
+struct Kept {
+    h: *mut vs_initializer,
+    json: String,
+    info: vs_info,
 }
 
 impl Handle {
+    /// Keeps the current handle alive to the end (a new one replaces it).
+    fn keep(&mut self) {
+        self.kept.push(Kept {
+            h: self.h,
+            json: config_json(self.h),
+            info: info_of(self.h),
+        });
+    }
+
+    /// The fans of `shape` under the handle's rule: its axes, else its
+    /// layout's rule.
+    fn fans(&self, shape: &[i64]) -> Result<(i64, i64), vs_status> {
+        match &self.axes {
+            None => layout_fans(shape, self.layout),
+            Some((i, o)) => axes_fans(shape, i, o),
+        }
+    }
+
     /// `vs_describe` of `shape` as the header defines it.
     fn expected(&self, shape: &[i64]) -> Result<Expected, vs_status> {
-        let (fan_in, fan_out) = match &self.axes {
-            None => default_fans(shape)?,
-            Some((i, o)) => axes_fans(shape, i, o)?,
-        };
-        let fan = match self.mode {
-            0 => fan_in as f64,
-            1 => fan_out as f64,
-            // Python's (fan_in + fan_out) / 2.0: exact sum, then one rounding
-            _ => (i128::from(fan_in) + i128::from(fan_out)) as f64 / 2.0,
-        };
-        let n = fan.max(1.0);
-        let s = self.scale / n;
-        let (stddev, limit) = match self.distribution {
-            0 => (s.sqrt() / TRUNC_STDDEV, 2.0 * s.sqrt() / TRUNC_STDDEV),
-            1 => (s.sqrt(), f64::INFINITY),
-            _ => (0.0, (3.0 * s).sqrt()),
-        };
-        if self.distribution == 2 && limit.is_infinite() {
-            return Err(VS_ERR_INVALID_SCALE);
-        }
-        Ok(Expected {
-            fan_in,
-            fan_out,
-            n,
-            stddev,
-            limit,
-        })
+        let (fan_in, fan_out) = self.fans(shape)?;
+        params_model(self.scale, self.mode, self.distribution, fan_in, fan_out)
     }
 }
 
@@ -1083,10 +1261,18 @@ impl Case<'_> {
             } else {
                 assert!(json.starts_with("{\"seed\":null"), "{json}");
             }
-            assert_eq!(
-                format!("{:?}", describe(h2, self.shape)),
-                format!("{:?}", self.params)
-            );
+            if self.hd.axes.is_none() && self.hd.layout != 0 {
+                // the JSON has no layout: the default rule's parameters
+                let e = layout_fans(self.shape, 0).and_then(|(fi, fo)| {
+                    params_model(self.hd.scale, self.hd.mode, self.hd.distribution, fi, fo)
+                });
+                assert_params(describe(h2, self.shape), e, "the JSON of a layout handle");
+            } else {
+                assert_eq!(
+                    format!("{:?}", describe(h2, self.shape)),
+                    format!("{:?}", self.params)
+                );
+            }
             // SAFETY: live handle, not used afterwards.
             unsafe { vs_destroy(h2) };
         }
@@ -1102,10 +1288,18 @@ impl Case<'_> {
         let shape = [2i64, 3];
         let (start, extent) = ([0i64, 1], [2i64, 2]);
         let mut out = [-1.5f32; 6];
-        let mut b = [9u64; 8];
+        let which = which % 16;
+        // room for a vs_info, sized for vs_get_info and vs_describe_ex
+        let mut b = [9u64; 16];
+        b[0] = match which {
+            13 => std::mem::size_of::<vs_info>() as u64,
+            15 => std::mem::size_of::<vs_description>() as u64,
+            _ => 9,
+        };
         let before = b;
         let mut new = sentinel_handle();
-        let which = which % 9;
+        let (seed, axes) = (7u64, [0i64]);
+        let (mut n_in, mut n_out) = (77usize, 77usize);
         // SAFETY: a NULL or misaligned handle must be rejected before use;
         // every other pointer is valid.
         let st = unsafe {
@@ -1121,6 +1315,21 @@ impl Case<'_> {
                 }
                 6 => vs_with_algorithm(h, 1, &mut new),
                 7 => vs_get_algorithm(h, b.as_mut_ptr().cast()),
+                9 => vs_with_seed(h, &seed, &mut new),
+                10 => vs_with_axes(h, axes.as_ptr(), 1, axes.as_ptr(), 1, &mut new),
+                11 => vs_with_layout(h, 1, &mut new),
+                12 => vs_with_max_threads(h, 2, &mut new),
+                13 => vs_get_info(h, b.as_mut_ptr().cast()),
+                14 => vs_get_axes(
+                    h,
+                    b.as_mut_ptr().cast(),
+                    4,
+                    b[8..].as_mut_ptr().cast(),
+                    4,
+                    &mut n_in,
+                    &mut n_out,
+                ),
+                15 => vs_describe_ex(h, shape.as_ptr(), 2, b.as_mut_ptr().cast()),
                 _ => vs_fill_slice_f32(
                     h,
                     shape.as_ptr(),
@@ -1138,9 +1347,10 @@ impl Case<'_> {
             out.iter().all(|&v| v == -1.5) && b == before,
             "written with a bad handle"
         );
-        if which == 6 {
-            assert!(new.is_null(), "vs_with_algorithm: *out not NULL on error");
+        if matches!(which, 6 | 9..=12) {
+            assert!(new.is_null(), "vs_with_*: *out not NULL on error");
         }
+        assert_eq!((n_in, n_out), (77, 77), "vs_get_axes: lengths set");
     }
 }
 
@@ -1151,8 +1361,12 @@ fn axes_arg(
 ) -> (*const i64, usize, Option<vs_status>, Option<Vec<i64>>) {
     match arg {
         AxesArg::Null => (std::ptr::null(), 0, None, None),
-        AxesArg::List(l) => {
-            let v: Vec<i64> = l.iter().take(8).map(|a| a.value()).collect();
+        AxesArg::List(_) | AxesArg::Long(..) => {
+            let v: Vec<i64> = match arg {
+                AxesArg::List(l) => l.iter().take(8).map(|a| a.value()).collect(),
+                AxesArg::Long(a, n) => vec![a.value(); 9 + usize::from(*n)],
+                _ => unreachable!(),
+            };
             backing.clear();
             backing.extend(v.iter().map(|&a| a as u64));
             backing.push(0);
@@ -1190,10 +1404,7 @@ fn axes_arg(
 
 /// Creates the handle, checking the status the arguments predict.
 fn create(c: &Create) -> Option<Handle> {
-    let scale = match c.scale {
-        Scale::Small(v) => f64::from(v) / 8.0,
-        Scale::Bits(b) => f64::from_bits(b),
-    };
+    let scale = c.scale.value();
     let (mode, dist) = (c.mode.value(), c.distribution.value());
     let (mut ib, mut ob) = (Vec::new(), Vec::new());
     let (ip, il, ierr, ivec) = axes_arg(&c.input_axes, &mut ib);
@@ -1265,8 +1476,10 @@ fn create(c: &Create) -> Option<Handle> {
         distribution: dist,
         seed: c.seed,
         axes,
+        layout: 0,
+        max_threads: 0,
         algorithm: 2,
-        original: None,
+        kept: Vec::new(),
     })
 }
 
@@ -1277,6 +1490,7 @@ fn check_strings(status: i32, algorithm: u32) {
         .unwrap();
     match status {
         0 => assert!(text.starts_with("VS_OK"), "{text}"),
+        11 => assert!(text.starts_with("VS_ERR_INVALID_LAYOUT"), "{text}"),
         1..=10 => assert!(text.starts_with("VS_ERR_"), "{text}"),
         _ => assert_eq!(text, "unknown vs_status value"),
     }
@@ -1375,7 +1589,7 @@ fn derive(mut hd: Handle, arg: AlgArg) -> Handle {
     assert_eq!(config_json(h), config_json(hd.h));
     assert_eq!(seed_of(h), seed_of(hd.h));
     if keep {
-        hd.original = Some(hd.h);
+        hd.keep();
     } else {
         // SAFETY: live handle, not used afterwards (the new one must not
         // depend on it).
@@ -1390,13 +1604,17 @@ fuzz_target!(|input: Input| {
     let Some(hd) = create(&input.create) else {
         return;
     };
-    let hd = derive(hd, input.algorithm);
+    let mut hd = derive(hd, input.algorithm);
     let shape: Vec<i64> = input
         .shape
         .iter()
         .take(MAX_RANK)
         .map(|d| d.value())
         .collect();
+    check_model(&hd);
+    for d in input.derives.iter().take(4) {
+        hd = apply(hd, d, &shape);
+    }
     let expected = hd.expected(&shape);
     let params = describe(hd.h, &shape);
     assert_eq!(
@@ -1491,14 +1709,79 @@ fuzz_target!(|input: Input| {
             }
             Op::StatusStr(s) => check_strings(s, 2),
             Op::Strings(n) => check_strings(0, n),
+            Op::GetInfo { out, size } => case.get_info_op(out, size),
+            Op::GetAxes {
+                input,
+                output,
+                n_input,
+                n_output,
+            } => case.get_axes_op(input, output, n_input, n_output),
+            Op::DescribeEx { out, size, shape } => case.describe_ex_op(out, size, shape),
+            Op::DescribeFans {
+                cfg,
+                fan_in,
+                fan_out,
+                out,
+                size,
+            } => case.describe_fans_op(cfg, fan_in, fan_out, out, size),
+            Op::DescribeShape {
+                cfg,
+                layout,
+                shape,
+                out,
+                size,
+            } => case.describe_shape_op(cfg, layout, shape, out, size),
+            Op::ComputeFansLayout {
+                layout,
+                shape,
+                fan_in,
+                fan_out,
+            } => case.compute_fans_layout_op(layout, shape, fan_in, fan_out),
+            Op::ComputeFansAxes {
+                ref input,
+                ref output,
+                shape,
+                fan_in,
+                fan_out,
+            } => case.compute_fans_axes_op(input, output, shape, fan_in, fan_out),
+            Op::FillFans {
+                ty,
+                cfg,
+                seed,
+                fan_in,
+                fan_out,
+                offset,
+                count,
+                out,
+            } => match ty {
+                Ty::F32 => case.fill_fans_op::<f32>(cfg, seed, fan_in, fan_out, offset, count, out),
+                Ty::F64 => case.fill_fans_op::<f64>(cfg, seed, fan_in, fan_out, offset, count, out),
+                Ty::F16 => case.fill_fans_op::<F16>(cfg, seed, fan_in, fan_out, offset, count, out),
+                Ty::Bf16 => {
+                    case.fill_fans_op::<Bf16>(cfg, seed, fan_in, fan_out, offset, count, out)
+                }
+            },
+            Op::LayoutVsAxes { layout, ty } => case.layout_vs_axes_op(layout, ty),
+            Op::WithMaxThreads { n, ty, big } => case.with_max_threads_op(n, ty, big),
+            Op::Rebuild(ty) => rebuild_check(&hd, &shape, ty),
+            Op::DeriveSeed { base, index } => derive_seed_op(base, index),
+            Op::DeriveSeedName {
+                base,
+                ref name,
+                null,
+            } => derive_seed_name_op(base, name, null),
         }
     }
-    if let Some(original) = hd.original {
-        // the handle it was derived from is unchanged
-        assert_eq!(algorithm_of(original), 2);
-        assert_eq!(config_json(original), config_json(hd.h));
+    for k in &hd.kept {
+        // the handles it was derived from are unchanged
+        assert_eq!(config_json(k.h), k.json, "a kept handle's config changed");
+        assert_eq!(
+            info_bytes(&info_of(k.h)),
+            info_bytes(&k.info),
+            "a kept handle's vs_get_info changed"
+        );
         // SAFETY: live handle, not used afterwards.
-        unsafe { vs_destroy(original) };
+        unsafe { vs_destroy(k.h) };
     }
     // SAFETY: live handle, not used afterwards.
     unsafe { vs_destroy(hd.h) };

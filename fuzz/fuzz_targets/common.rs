@@ -350,6 +350,20 @@ pub trait Elem: Copy + PartialEq + std::fmt::Debug {
         out: *mut Self,
         len: usize,
     ) -> vs_status;
+    /// # Safety
+    /// The `vs_fill_fans_*` functions' contracts.
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn fill_fans(
+        scale: f64,
+        mode: u32,
+        distribution: u32,
+        seed: u64,
+        fan_in: i64,
+        fan_out: i64,
+        offset: u64,
+        out: *mut Self,
+        count: usize,
+    ) -> vs_status;
     /// `x` rounded to this type as the header specifies for
     /// `pcg64-block-v1` (f64 -> f32 -> type, each to nearest-even).
     fn from_f64(x: f64) -> Self;
@@ -366,6 +380,31 @@ pub trait Elem: Copy + PartialEq + std::fmt::Debug {
 
 impl Elem for f64 {
     const SENTINEL: f64 = -1234.5;
+    unsafe fn fill_fans(
+        scale: f64,
+        mode: u32,
+        distribution: u32,
+        seed: u64,
+        fan_in: i64,
+        fan_out: i64,
+        offset: u64,
+        o: *mut f64,
+        count: usize,
+    ) -> vs_status {
+        unsafe {
+            vs_fill_fans_f64(
+                scale,
+                mode,
+                distribution,
+                seed,
+                fan_in,
+                fan_out,
+                offset,
+                o,
+                count,
+            )
+        }
+    }
     unsafe fn fill(
         h: *const vs_initializer,
         s: *const i64,
@@ -413,6 +452,31 @@ impl Elem for f64 {
 
 impl Elem for f32 {
     const SENTINEL: f32 = -1234.5;
+    unsafe fn fill_fans(
+        scale: f64,
+        mode: u32,
+        distribution: u32,
+        seed: u64,
+        fan_in: i64,
+        fan_out: i64,
+        offset: u64,
+        o: *mut f32,
+        count: usize,
+    ) -> vs_status {
+        unsafe {
+            vs_fill_fans_f32(
+                scale,
+                mode,
+                distribution,
+                seed,
+                fan_in,
+                fan_out,
+                offset,
+                o,
+                count,
+            )
+        }
+    }
     unsafe fn fill(
         h: *const vs_initializer,
         s: *const i64,
@@ -469,6 +533,31 @@ pub struct Bf16(pub u16);
 
 impl Elem for F16 {
     const SENTINEL: F16 = F16(0x7e5a);
+    unsafe fn fill_fans(
+        scale: f64,
+        mode: u32,
+        distribution: u32,
+        seed: u64,
+        fan_in: i64,
+        fan_out: i64,
+        offset: u64,
+        o: *mut F16,
+        count: usize,
+    ) -> vs_status {
+        unsafe {
+            vs_fill_fans_f16(
+                scale,
+                mode,
+                distribution,
+                seed,
+                fan_in,
+                fan_out,
+                offset,
+                o.cast(),
+                count,
+            )
+        }
+    }
     unsafe fn fill(
         h: *const vs_initializer,
         s: *const i64,
@@ -516,6 +605,31 @@ impl Elem for F16 {
 
 impl Elem for Bf16 {
     const SENTINEL: Bf16 = Bf16(0x7fd5);
+    unsafe fn fill_fans(
+        scale: f64,
+        mode: u32,
+        distribution: u32,
+        seed: u64,
+        fan_in: i64,
+        fan_out: i64,
+        offset: u64,
+        o: *mut Bf16,
+        count: usize,
+    ) -> vs_status {
+        unsafe {
+            vs_fill_fans_bf16(
+                scale,
+                mode,
+                distribution,
+                seed,
+                fan_in,
+                fan_out,
+                offset,
+                o.cast(),
+                count,
+            )
+        }
+    }
     unsafe fn fill(
         h: *const vs_initializer,
         s: *const i64,
