@@ -421,6 +421,12 @@ static void test_describe_ex_errors(const vs_initializer *h) {
   DESCRIBE_EX_FAILS(hax, s3, 3, VS_ERR_INVALID_SHAPE, "input_axes", "3");
   DESCRIBE_EX_FAILS(hax, NULL, 0, VS_ERR_INVALID_SHAPE, "input_axes", "rank 0");
   DESCRIBE_EX_FAILS(huge, one, 1, VS_ERR_INVALID_SCALE, "scale", "1.7976931348623157e308");
+  {
+    raw_buf raw;
+    sentinel_fill(&raw, sizeof raw);
+    DESCRIBE_EX_FAILS(h, (const int64_t *)(const void *)(raw.b + 4), 2, VS_ERR_NULL_ARGUMENT,
+                      "`shape`", ptr_str(raw.b + 4));
+  }
 #undef DESCRIBE_EX_FAILS
   check_description_out_errors(0, h);
   vs_destroy(hax);
@@ -504,6 +510,12 @@ static void test_describe_fans_shape_errors(void) {
               "1099511627776");
   SHAPE_FAILS(1.0, 0, 0, s2, SIZE_MAX, VS_LAYOUT_IN_OUT, VS_ERR_INVALID_SHAPE, "ndim",
               u64_str(SIZE_MAX));
+  {
+    raw_buf raw;
+    sentinel_fill(&raw, sizeof raw);
+    SHAPE_FAILS(1.0, 0, 0, (const int64_t *)(const void *)(raw.b + 4), 2, VS_LAYOUT_OUT_IN,
+                VS_ERR_NULL_ARGUMENT, "`shape`", ptr_str(raw.b + 4));
+  }
 #undef FANS_FAILS
 #undef SHAPE_FAILS
   check_description_out_errors(1, NULL);
@@ -542,6 +554,9 @@ static void test_compute_fans_layout_errors(void) {
   LAYOUT_FAILS(fan_overflow, 3, VS_LAYOUT_OUT_IN, VS_ERR_INVALID_SHAPE, "fan_out",
                "1099511627776");
   LAYOUT_FAILS(s3, SIZE_MAX, VS_LAYOUT_OUT_IN, VS_ERR_INVALID_SHAPE, "ndim", u64_str(SIZE_MAX));
+  sentinel_fill(&raw, sizeof raw);
+  LAYOUT_FAILS((const int64_t *)(const void *)(raw.b + 4), 2, VS_LAYOUT_OUT_IN,
+               VS_ERR_NULL_ARGUMENT, "`shape`", ptr_str(raw.b + 4));
 #undef LAYOUT_FAILS
   /* OHWI with its in dimension 0: no element, fan_in 0, but fan_out = out * rf overflows */
   sentinel_fill(&fi, sizeof fi);
@@ -1429,12 +1444,15 @@ static void test_config_json_of_derived(void) {
   CHECK_STATUS(vs_from_config_json(json_of(ha), &ra), VS_OK);
   CHECK(same_fill(T_F32, ra, ha, oihw, 4, 4608));
   CHECK(same_fill(T_F32, ra, hl, oihw, 4, 4608));
-  /* the thread cap is not in the JSON either */
+  /* the thread cap and the algorithm are not in the JSON either */
   {
-    vs_initializer *hm = NULL;
+    vs_initializer *hm = NULL, *hv = NULL;
     CHECK_STATUS(vs_with_max_threads(ha, 2, &hm), VS_OK);
     CHECK_STR_EQ(json_of(hm), json_of(ha));
+    CHECK_STATUS(vs_with_algorithm(hl, VS_ALGORITHM_PCG64_BLOCK_V1, &hv), VS_OK);
+    CHECK_STR_EQ(json_of(hv), base_json);
     vs_destroy(hm);
+    vs_destroy(hv);
   }
 done:
   vs_destroy(h);
