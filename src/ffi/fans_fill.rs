@@ -80,10 +80,16 @@ unsafe fn fill_fans_any<T: Element>(
 ///
 /// Returns `VS_OK`, the statuses above, `VS_ERR_NULL_ARGUMENT`,
 /// `VS_ERR_INVALID_SCALE` also for a uniform limit that overflows, or
-/// `VS_ERR_INTERNAL`. On error nothing is written to `out`. Large fills use
-/// up to `vs_set_max_threads` threads (below 2 x 131072 elements, none);
-/// an engine with its own thread pool calls `vs_set_max_threads(1)` or
-/// gives each worker its own `offset`. Thread-safe.
+/// `VS_ERR_INTERNAL`. On error nothing is written to `out`. Thread-safe.
+///
+/// Threads: a call of fewer than 2 x 131072 elements never starts a
+/// thread; a larger one uses up to `vs_set_max_threads` threads (the
+/// process-wide cap: there is no handle to carry a cap of its own). An
+/// engine that splits a tensor over its own thread pool gives each worker
+/// its part's `offset`, and so that the library starts no threads besides,
+/// calls `vs_set_max_threads(1)` first, keeps each part below 2 x 131072
+/// elements, or fills through a handle from `vs_with_max_threads(h, 1,
+/// ...)` with `vs_fill_range_*`.
 ///
 /// # Safety
 /// `out` is NULL or has `count` writable elements.

@@ -187,10 +187,19 @@ unsafe fn axes_pair(
     match (input, output) {
         (None, None) => Ok(None),
         (Some(input), Some(output)) => Ok(Some(Axes { input, output })),
-        _ => Err(Error::new(
-            ErrorKind::InvalidConfig,
-            "arguments `input_axes` and `output_axes` must both be given or both be NULL; received only one",
-        )),
+        (given, _) => {
+            let (given, missing) = if given.is_some() {
+                ("input_axes", "output_axes")
+            } else {
+                ("output_axes", "input_axes")
+            };
+            Err(Error::new(
+                ErrorKind::InvalidConfig,
+                format!(
+                    "arguments `input_axes` and `output_axes` must both be given or both be NULL; received `{given}` but `{missing}` is NULL"
+                ),
+            ))
+        }
     }
 }
 
