@@ -4,12 +4,17 @@
 //! counts, slice boxes, buffer lengths, and NULL, misaligned or impossible
 //! (`ndim` above `PTRDIFF_MAX / 8`) pointers, within small buffer sizes.
 //! (Fills large enough for several threads are the `threaded_fill`
-//! target's; the SIMD kernels themselves are the `dispatch` target's.)
+//! target's, but for a rare one with a `vs_with_max_threads` handle; the
+//! SIMD kernels themselves are the `dispatch` target's.)
 //!
 //! The handle is the created one (algorithm 2, `splitmix64-ctr-v2`, the
 //! default) or one derived from it with `vs_with_algorithm` for algorithm 1
 //! (`pcg64-block-v1`), 2, or any number (`VS_ERR_INVALID_ALGORITHM` and
-//! `*out` NULL for an unknown one).
+//! `*out` NULL for an unknown one), then up to 4 `vs_with_seed`,
+//! `vs_with_axes`, `vs_with_layout`, `vs_with_max_threads` in turn. A model
+//! of the handle (config, seed given or drawn, axes or layout, algorithm,
+//! thread cap) predicts `vs_get_info`, `vs_get_axes` and the fans of every
+//! call; the integrator functions are in `integrator.rs`.
 //!
 //! Each call's status is checked against the one the header predicts,
 //! computed here from the arguments alone (fans, `n`, the uniform limit and
@@ -372,7 +377,7 @@ enum Op {
         layout: u8,
         ty: Ty,
     },
-    /// `vs_with_max_threads` of the case's handle; with `big % 4 == 0`
+    /// `vs_with_max_threads` of the case's handle; with `big % 16 == 0`
     /// also a fill split over threads.
     WithMaxThreads {
         n: Threads,

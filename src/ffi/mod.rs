@@ -196,7 +196,7 @@ unsafe fn axes_pair(
             Err(Error::new(
                 ErrorKind::InvalidConfig,
                 format!(
-                    "arguments `input_axes` and `output_axes` must both be given or both be NULL; received `{given}` but `{missing}` is NULL"
+                    "arguments `input_axes` and `output_axes` must both be given or both be NULL; only one was given: `{given}` has a list but `{missing}` is NULL"
                 ),
             ))
         }
