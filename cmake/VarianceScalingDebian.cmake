@@ -31,16 +31,9 @@
 # version: add an entry when Cargo.toml's version changes).
 include_guard(GLOBAL)
 
-set(VS_DEB_RELEASE "1" CACHE STRING "Debian revision of the packages (the -N of <version>-N)")
+include(VarianceScalingDebianNames)
 set(VS_DEB_MAINTAINER "libvariance_scaling developers <libvariance-scaling@example.org>"
     CACHE STRING "Maintainer field of the Debian packages")
-
-set(VS_DEB_RUNTIME_PACKAGE "libvariance-scaling${VS_ABI_MAJOR}")
-set(VS_DEB_DEV_PACKAGE "libvariance-scaling-dev")
-set(VS_DEB_DBGSYM_PACKAGE "${VS_DEB_RUNTIME_PACKAGE}-dbgsym")
-# Debian orders 1.0.0~rc.1 before 1.0.0; Cargo's 1.0.0-rc.1 maps to it.
-string(REPLACE "-" "~" VS_DEB_UPSTREAM_VERSION "${VS_CARGO_VERSION}")
-set(VS_DEB_VERSION "${VS_DEB_UPSTREAM_VERSION}-${VS_DEB_RELEASE}")
 
 set(_vs_deb_dir "${PROJECT_SOURCE_DIR}/packaging/debian")
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
@@ -174,7 +167,7 @@ set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME "${VS_DEB_RUNTIME_PACKAGE}")
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION "libs")
 # symbols: every exported function with the version that introduced it, kept
 # by hand (add a line with the new version for each new vs_* function;
-# scripts/test-install.sh fails when it and the library differ).
+# ctest's install_symbols and deb_symbols fail when it and the library differ).
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_CONTROL_EXTRA
     "${_vs_shlibs}" "${_vs_deb_dir}/symbols" "${_vs_deb_dir}/triggers")
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_CONTROL_STRICT_PERMISSION ON)
