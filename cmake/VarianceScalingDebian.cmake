@@ -1,12 +1,15 @@
 # Debian packages of libvariance_scaling, built by CPack's DEB generator from
 # the install rules of CMakeLists.txt. Included when VS_PACKAGE_DEB is ON:
 #
-#   cmake -S . -B build/package -G Ninja -DCMAKE_BUILD_TYPE=Release \
-#         -DVS_PACKAGE_DEB=ON -DVS_BUILD_TESTS=OFF
-#   cmake --build build/package
-#   (cd build/package && cpack)     # -> libvariance-scaling0_<v>-1_<arch>.deb
-#                                   #    libvariance-scaling-dev_<v>-1_<arch>.deb
-#                                   #    libvariance-scaling0-dbgsym_<v>-1_<arch>.deb
+#   cmake --workflow --preset package   # build/package with VS_PACKAGE_DEB=ON,
+#                                       # built, then cpack, which writes to
+#                                       # build/package/packages/:
+#        libvariance-scaling0_<v>-1_<arch>.deb
+#        libvariance-scaling-dev_<v>-1_<arch>.deb
+#        libvariance-scaling0-dbgsym_<v>-1_<arch>.deb
+#
+# The ctest tests labelled `package` (cmake/VarianceScalingInstallTests.cmake)
+# build the same packages in a nested tree and check them.
 #
 # Three packages, one per install component:
 #   runtime -> libvariance-scaling<ABI major>: the .so (stripped) and its

@@ -78,8 +78,7 @@ function(vs_add_check name)
 endfunction()
 
 # vs_add_tree_checks(<tree> <label> <tree fixture> <debug fixture>): the
-# checks every installed tree gets, the ones scripts/test-install.sh once ran
-# on the prefix and on the unpacked .debs
+# checks every installed tree gets (the prefix and the unpacked .debs)
 function(vs_add_tree_checks tree label tree_fixture debug_fixture)
   set(w "${_vs_tests_dir}/${tree}")
   set(all ${tree_fixture} ${debug_fixture})
