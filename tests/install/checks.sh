@@ -98,6 +98,10 @@ check_install() {
     # debug-file-directory is an empty one, so that nothing else can be what
     # it finds
     write_tree "$w" "$p" "$lrel" "$drel" "$p/$lrel/.debug/$REALNAME.debug" "$w/no-debug-dir"
+    if [ -n "${VS_RUST_LIB_DIR:-}" ]; then
+        size_of "cargo's .so (build tree, with debug info)" "$VS_RUST_LIB_DIR/libvariance_scaling.so"
+        size_of "cargo's .a (build tree, with debug info)" "$VS_RUST_LIB_DIR/libvariance_scaling.a"
+    fi
     size_of "installed $REALNAME" "$p/$lrel/$REALNAME"
     size_of "installed libvariance_scaling.a" "$p/$lrel/libvariance_scaling.a"
 }

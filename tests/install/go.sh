@@ -71,9 +71,11 @@ cd "$VS_SOURCE_DIR/bindings/go"
 "$go" version
 case "$action" in
     vet)
+        echo "+ go vet ${tags[*]} ./... (in bindings/go)"
         "$go" vet "${tags[@]}" ./...
         ;;
     test)
+        echo "+ go test -count=1 ${tags[*]} ${VS_GO_TEST_FLAGS:-} ./... (in bindings/go)"
         # shellcheck disable=SC2086  # VS_GO_TEST_FLAGS is a list of flags
         "$go" test -count=1 "${tags[@]}" ${VS_GO_TEST_FLAGS:-} ./...
         ;;
