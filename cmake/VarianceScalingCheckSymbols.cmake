@@ -4,9 +4,9 @@
 # Fails unless the shared library's dynamic symbol table defines exactly the
 # functions the header declares: every `vs_*(` declaration is exported as a
 # function (type T), and nothing else is exported (no other function, no
-# data symbol, no Rust symbol). Used by ctest (exported_symbols) on the
-# build tree and by scripts/test-install.sh on the installed and packaged
-# libraries.
+# data symbol, no Rust symbol). Used by ctest: exported_symbols on the build
+# tree, install_symbols and deb_symbols (tests/install/checks.sh) on the
+# installed and packaged libraries.
 cmake_minimum_required(VERSION 3.25)
 
 foreach(var IN ITEMS LIBRARY HEADER)

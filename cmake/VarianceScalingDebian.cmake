@@ -1,12 +1,15 @@
 # Debian packages of libvariance_scaling, built by CPack's DEB generator from
 # the install rules of CMakeLists.txt. Included when VS_PACKAGE_DEB is ON:
 #
-#   cmake -S . -B build/package -G Ninja -DCMAKE_BUILD_TYPE=Release \
-#         -DVS_PACKAGE_DEB=ON -DVS_BUILD_TESTS=OFF
-#   cmake --build build/package
-#   (cd build/package && cpack)     # -> libvariance-scaling0_<v>-1_<arch>.deb
-#                                   #    libvariance-scaling-dev_<v>-1_<arch>.deb
-#                                   #    libvariance-scaling0-dbgsym_<v>-1_<arch>.deb
+#   cmake --workflow --preset package   # build/package with VS_PACKAGE_DEB=ON,
+#                                       # built, then cpack, which writes to
+#                                       # build/package/packages/:
+#        libvariance-scaling0_<v>-1_<arch>.deb
+#        libvariance-scaling-dev_<v>-1_<arch>.deb
+#        libvariance-scaling0-dbgsym_<v>-1_<arch>.deb
+#
+# The ctest tests labelled `package` (cmake/VarianceScalingInstallTests.cmake)
+# build the same packages in a nested tree and check them.
 #
 # Three packages, one per install component:
 #   runtime -> libvariance-scaling<ABI major>: the .so (stripped) and its
@@ -31,16 +34,9 @@
 # version: add an entry when Cargo.toml's version changes).
 include_guard(GLOBAL)
 
-set(VS_DEB_RELEASE "1" CACHE STRING "Debian revision of the packages (the -N of <version>-N)")
+include(VarianceScalingDebianNames)
 set(VS_DEB_MAINTAINER "libvariance_scaling developers <libvariance-scaling@example.org>"
     CACHE STRING "Maintainer field of the Debian packages")
-
-set(VS_DEB_RUNTIME_PACKAGE "libvariance-scaling${VS_ABI_MAJOR}")
-set(VS_DEB_DEV_PACKAGE "libvariance-scaling-dev")
-set(VS_DEB_DBGSYM_PACKAGE "${VS_DEB_RUNTIME_PACKAGE}-dbgsym")
-# Debian orders 1.0.0~rc.1 before 1.0.0; Cargo's 1.0.0-rc.1 maps to it.
-string(REPLACE "-" "~" VS_DEB_UPSTREAM_VERSION "${VS_CARGO_VERSION}")
-set(VS_DEB_VERSION "${VS_DEB_UPSTREAM_VERSION}-${VS_DEB_RELEASE}")
 
 set(_vs_deb_dir "${PROJECT_SOURCE_DIR}/packaging/debian")
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
@@ -174,7 +170,7 @@ set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME "${VS_DEB_RUNTIME_PACKAGE}")
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION "libs")
 # symbols: every exported function with the version that introduced it, kept
 # by hand (add a line with the new version for each new vs_* function;
-# scripts/test-install.sh fails when it and the library differ).
+# ctest's install_symbols and deb_symbols fail when it and the library differ).
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_CONTROL_EXTRA
     "${_vs_shlibs}" "${_vs_deb_dir}/symbols" "${_vs_deb_dir}/triggers")
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_CONTROL_STRICT_PERMISSION ON)

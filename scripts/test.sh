@@ -8,9 +8,10 @@
 # suite under ASan+UBSan and under valgrind memcheck, the aarch64 build's
 # golden, kernel, slice and property tests under qemu, a short
 # coverage-guided fuzzing run of every fuzz target (VS_FUZZ_SECONDS each, 30
-# by default), the install / packaging checks with their consumer projects,
-# the Go package's tests, and the Python re-implementations and numpy
-# cross-checks. Exits non-zero on any failure.
+# by default), the install / Debian package checks with their consumer
+# projects and the Go package's tests (ctest labels install, package,
+# consumer, go: `ctest --preset install`), and the Python re-implementations
+# and numpy cross-checks. Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -48,6 +49,9 @@ fi
 step "C test suite (CMake workflow: build, ctest against shared and static library)"
 cmake --workflow --preset default
 
+step "Install, Debian packages (lintian), consumers, Go package (ctest --preset install: labels install, package, consumer, go)"
+ctest --preset install
+
 step "C test suite under ASan+UBSan (preset asan) and valgrind memcheck (preset valgrind)"
 bash scripts/test-sanitizers.sh
 
@@ -56,12 +60,6 @@ bash scripts/test-aarch64.sh
 
 step "Fuzzing: every cargo-fuzz target for ${VS_FUZZ_SECONDS:-30}s (libFuzzer + ASan)"
 bash scripts/fuzz.sh "${VS_FUZZ_SECONDS:-30}"
-
-step "Install, pkg-config, CMake package, Debian packages (lintian), consumers"
-bash scripts/test-install.sh
-
-step "Go package (bindings/go): go vet and go test -race against the build tree and the installed copy"
-VS_GO_TEST_FLAGS=-race VS_GO_INSTALL_PREFIX="$PWD/build/test-install/prefix" bash scripts/test-go.sh
 
 step "Python: re-implementation from docs/algorithm.md and numpy rounding"
 cargo build --locked --release --lib

@@ -8,7 +8,7 @@
  * start: He normal, seed 42, a 3x3x16x32 kernel, with the default algorithm
  * and with 0.1's, pcg64-block-v1), and that an error comes back as a
  * status with a message. It prints the versions for
- * scripts/test-install.sh and exits 0 only when every check passed.
+ * the ctest test <tree>_versions and exits 0 only when every check passed.
  *
  * SPDX-License-Identifier: MIT OR Apache-2.0
  */

@@ -1,5 +1,5 @@
 // main.cpp: a C++17 program that uses an installed libvariance_scaling
-// through find_package(VarianceScaling), built by scripts/test-install.sh
+// through find_package(VarianceScaling), built by ctest (tests/install/checks.sh)
 // against the shared and the static library. The header must compile
 // cleanly as C++17 (-Wall -Wextra -Wpedantic -Werror) and link without any
 // extern "C" help from the caller.
