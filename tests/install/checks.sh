@@ -155,6 +155,11 @@ check_layout() {
     for f in README.md LICENSE-MIT LICENSE-APACHE; do
         must cmp -s "$d/$f" "$ROOT/$f"
     done
+    # the docs pages the README links to
+    local page
+    for page in "$ROOT"/docs/*.md; do
+        must cmp -s "$d/docs/${page##*/}" "$page"
+    done
     local soname
     soname=$(readelf -d "$l/$REALNAME" | sed -n 's/.*Library soname: \[\(.*\)\].*/\1/p')
     echo "soname: $soname"
@@ -512,7 +517,8 @@ check_deb_fields() {
         "$L/cmake/VarianceScaling/VarianceScalingConfigVersion.cmake" \
         "./usr/share/doc/$DEV_PKG/README.md" "./usr/share/doc/$DEV_PKG/LICENSE-MIT" \
         "./usr/share/doc/$DEV_PKG/LICENSE-APACHE" \
-        "./usr/share/doc/$DEV_PKG/changelog.Debian.gz" "./usr/share/doc/$DEV_PKG/copyright" | sort)
+        "./usr/share/doc/$DEV_PKG/changelog.Debian.gz" "./usr/share/doc/$DEV_PKG/copyright" \
+        $(cd "$ROOT/docs" && printf "./usr/share/doc/$DEV_PKG/docs/%s\n" *.md) | sort)
     diff <(echo "$want_runtime") <(files "$RUNTIME_DEB") || { echo "runtime package contents (< wanted, > found)"; ok=1; }
     diff <(echo "$want_dev") <(files "$DEV_DEB") || { echo "dev package contents (< wanted, > found)"; ok=1; }
 
