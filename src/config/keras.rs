@@ -104,8 +104,10 @@ impl Config {
         serde_json::to_string(&k).unwrap_or_default()
     }
 
-    /// Parses any JSON form the contract accepts (see the module docs),
-    /// written in the JSON dialect Python's `json` module writes.
+    /// Parses any JSON form the contract accepts (listed in the [module
+    /// docs](crate::config)), written in the JSON dialect Python's `json`
+    /// module writes (`NaN`, `Infinity`, `-Infinity`, integers of any
+    /// size).
     pub fn from_json(text: &str) -> Result<Config, Error> {
         let value = python_json::parse(text).map_err(|e| {
             Error::new(
@@ -548,9 +550,10 @@ mod tests {
         assert_eq!(e.kind(), ErrorKind::InvalidDtype);
     }
 
-    /// Inputs that only look like the numbers the protection pass
-    /// handles, and strings of the caller's that look like its markers,
-    /// get the status a strict JSON parser and Keras would give.
+    /// Inputs that only look like Python's numbers, and strings that look
+    /// like the markers an earlier reader put in their place
+    /// (`"\u0000vs-raw-number:..."`), get the status a strict JSON parser
+    /// and Keras would give.
     #[test]
     fn lookalike_numbers_and_forged_markers_are_rejected() {
         let cases: &[(&str, ErrorKind, &str)] = &[

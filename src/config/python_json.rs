@@ -902,7 +902,7 @@ mod tests {
     }
 
     /// Syntax errors give the line and column of the caller's text (as
-    /// Python's json module does), not of the rewritten one.
+    /// Python's json module does).
     #[test]
     fn syntax_errors_point_into_the_callers_text() {
         for (json, at) in [
