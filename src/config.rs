@@ -6,7 +6,7 @@
 //! accepts every form the header `include/variance_scaling.h` lists for
 //! `vs_from_config_json` (plain config, serialized
 //! `{"class_name", "config", ...}` for `VarianceScaling` and the six presets,
-//! bare names, TF1 configs with `dtype`; the README's config JSON section
+//! bare names, TF1 configs with `dtype`; `docs/config-json.md`
 //! shows each).
 //!
 //! The code is in three parts:
