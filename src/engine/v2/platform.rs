@@ -11,6 +11,9 @@
 //! * `avx2`: x86-64 with AVX2, FMA and F16C (`avx2.rs`).
 //! * `avx512`: x86-64 with AVX-512 F, DQ and BW (`avx512.rs`).
 
+// Calls the SIMD kernels, which are unsafe, once the CPU has their features.
+#![allow(unsafe_code)]
+
 use std::ffi::CStr;
 use std::sync::OnceLock;
 
