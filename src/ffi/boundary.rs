@@ -1,7 +1,11 @@
 //! The panic boundary and the thread-local last error.
 //!
-//! Every export runs its body inside [`ffi_boundary!`]: a panic becomes
-//! `VS_ERR_INTERNAL` (with a message) instead of unwinding into C.
+//! Every export runs its body inside [`ffi_boundary!`]. The body returns
+//! `Result<(), Error>` and reports errors with `?`; the boundary records
+//! the error's message as this thread's last error and returns its
+//! `vs_status`, and turns a panic into `VS_ERR_INTERNAL` (with a message)
+//! instead of unwinding into C. The unit tests below make every export
+//! panic and check each boundary.
 
 use std::any::Any;
 use std::cell::RefCell;

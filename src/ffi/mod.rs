@@ -17,8 +17,8 @@ mod boundary;
 pub(crate) mod status;
 
 // The exports, one topic per file, in the header's order: cbindgen reads
-// the files in the order of these lines (one line per group, so that
-// rustfmt keeps the order).
+// the files in the order of these lines. rustfmt sorts the `mod` lines of
+// a group, so a file whose place is not alphabetical is a group of its own.
 
 // Handles and their config: create, from/get config JSON, seed, destroy.
 mod handle;
