@@ -40,6 +40,26 @@ fn soname_link(abi: u32) {
     }
 }
 
+/// `MAJOR * 100 * 100 + MINOR * 100 + PATCH`, the header's
+/// `VS_VERSION_NUMBER`; MINOR and PATCH must stay below 100 for it to be
+/// one-to-one.
+fn version_number(major: &str, minor: &str, patch: &str) -> u32 {
+    let parse = |what: &str, v: &str| -> u32 {
+        v.parse()
+            .unwrap_or_else(|_| panic!("version {what} `{v}` is not a number"))
+    };
+    let (major, minor, patch) = (
+        parse("major", major),
+        parse("minor", minor),
+        parse("patch", patch),
+    );
+    assert!(
+        minor < 100 && patch < 100,
+        "VS_VERSION_NUMBER needs minor and patch below 100"
+    );
+    major * 100 * 100 + minor * 100 + patch
+}
+
 fn main() {
     let dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
     let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
@@ -48,7 +68,6 @@ fn main() {
     println!("cargo:rerun-if-changed=Cargo.toml");
     println!("cargo:rerun-if-changed=cbindgen.toml");
     println!("cargo:rerun-if-changed=src");
-    println!("cargo:rustc-env=VS_ABI_MAJOR={abi}");
 
     if env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
         println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libvariance_scaling.so.{abi}");
@@ -59,6 +78,7 @@ fn main() {
     let minor = env::var("CARGO_PKG_VERSION_MINOR").unwrap();
     let patch = env::var("CARGO_PKG_VERSION_PATCH").unwrap();
     let version = env::var("CARGO_PKG_VERSION").unwrap();
+    let number = version_number(&major, &minor, &patch);
 
     let mut config =
         cbindgen::Config::from_file(dir.join("cbindgen.toml")).expect("cbindgen.toml must parse");
@@ -68,6 +88,13 @@ fn main() {
          #define VS_VERSION_MINOR {minor}\n\
          #define VS_VERSION_PATCH {patch}\n\
          #define VS_VERSION_STRING \"{version}\"\n\
+         /**\n \
+         * The version as one number, VS_VERSION_MAJOR * 100 * 100 +\n \
+         * VS_VERSION_MINOR * 100 + VS_VERSION_PATCH (0.2.0 is 200), for\n \
+         * preprocessor checks such as\n \
+         * `#if VS_VERSION_NUMBER >= 200` (this header is 0.2.0 or later).\n \
+         */\n\
+         #define VS_VERSION_NUMBER {number}\n\
          /** The N of the soname libvariance_scaling.so.N: changes only with an incompatible ABI. */\n\
          #define VS_ABI_MAJOR {abi}\n"
     ));

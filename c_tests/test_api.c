@@ -56,8 +56,20 @@ static void test_constants(void) {
   CHECK(sizeof(vs_params) == 2 * sizeof(int64_t) + 3 * sizeof(double));
 }
 
+/* VS_VERSION_NUMBER works in #if: this header is 0.2.0 or later (the
+ * first to define it), and the checks compile both ways. */
+#if !defined(VS_VERSION_NUMBER) || VS_VERSION_NUMBER < 200
+#error "VS_VERSION_NUMBER is missing or below 200 (0.2.0)"
+#endif
+#if VS_VERSION_NUMBER >= 200
+#define TEST_HAS_VERSION_NUMBER_200 1
+#else
+#define TEST_HAS_VERSION_NUMBER_200 0
+#endif
+
 static void test_version(void) {
   char buf[64];
+  unsigned major = 0, minor = 0, patch = 0;
   CHECK(vs_version() != NULL);
   CHECK_STR_EQ(vs_version(), VS_VERSION_STRING);
   snprintf(buf, sizeof buf, "%d.%d.%d", VS_VERSION_MAJOR, VS_VERSION_MINOR, VS_VERSION_PATCH);
@@ -65,6 +77,14 @@ static void test_version(void) {
   /* Cargo.toml's version, passed by CMake */
   CHECK_STR_EQ(vs_version(), VS_TEST_CARGO_VERSION);
   CHECK(VS_ABI_MAJOR == VS_TEST_ABI_MAJOR);
+  /* VS_VERSION_NUMBER is MAJOR * 100 * 100 + MINOR * 100 + PATCH, of the
+   * header's macros and of the library's vs_version() */
+  CHECK(VS_VERSION_NUMBER ==
+        VS_VERSION_MAJOR * 100 * 100 + VS_VERSION_MINOR * 100 + VS_VERSION_PATCH);
+  CHECK(sscanf(vs_version(), "%u.%u.%u", &major, &minor, &patch) == 3);
+  CHECK(minor < 100 && patch < 100);
+  CHECK(VS_VERSION_NUMBER == major * 100 * 100 + minor * 100 + patch);
+  CHECK(TEST_HAS_VERSION_NUMBER_200 == 1);
   /* the default algorithm since 0.2, and both names */
   CHECK(vs_algorithm() != NULL);
   CHECK_STR_EQ(vs_algorithm(), "splitmix64-ctr-v2");

@@ -35,6 +35,13 @@
 #define VS_VERSION_MINOR 2
 #define VS_VERSION_PATCH 0
 #define VS_VERSION_STRING "0.2.0"
+/**
+ * The version as one number, VS_VERSION_MAJOR * 100 * 100 +
+ * VS_VERSION_MINOR * 100 + VS_VERSION_PATCH (0.2.0 is 200), for
+ * preprocessor checks such as
+ * `#if VS_VERSION_NUMBER >= 200` (this header is 0.2.0 or later).
+ */
+#define VS_VERSION_NUMBER 200
 /** The N of the soname libvariance_scaling.so.N: changes only with an incompatible ABI. */
 #define VS_ABI_MAJOR 0
 

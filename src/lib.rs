@@ -18,8 +18,12 @@
 //! The sampling algorithms are specified in `docs/algorithm.md` (v1) and
 //! `docs/algorithm-v2.md` (v2); the C contract in the header and README.
 
+// `unsafe` only where it is needed: the C boundary (`ffi`) and the SIMD
+// kernels and their dispatch (`engine/v2/{avx2,avx512,platform}.rs`) allow
+// it for their files; nothing else may use it.
+#![deny(unsafe_code)]
 #![deny(unsafe_op_in_unsafe_fn)]
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 
 pub mod config;
 pub mod engine;

@@ -1,6 +1,9 @@
 package variancescaling
 
-import "errors"
+import (
+	"errors"
+	"strings"
+)
 
 // Status is the library's vs_status: 0 is success, every error has its own
 // number. The numbers are ABI and never change within a major version.
@@ -11,41 +14,31 @@ import "errors"
 // bare name.)
 type Status int32
 
+// The statuses, one per vs_status value of the C library. What each one
+// means is documented once, on vs_status in variance_scaling.h; the
+// library's short text for each (vs_status_str) gives String and Error
+// here. The notes below are what this package adds.
 const (
-	StatusOK                  Status = 0  // VS_OK: success
-	StatusNullArgument        Status = 1  // VS_ERR_NULL_ARGUMENT: a required pointer was NULL (here: a closed Initializer)
-	StatusInvalidScale        Status = 2  // VS_ERR_INVALID_SCALE: scale not a finite number > 0
-	StatusInvalidMode         Status = 3  // VS_ERR_INVALID_MODE: not fan_in, fan_out, fan_avg
-	StatusInvalidDistribution Status = 4  // VS_ERR_INVALID_DISTRIBUTION: not a known distribution
-	StatusInvalidDtype        Status = 5  // VS_ERR_INVALID_DTYPE: a config's dtype is not a floating-point type
-	StatusInvalidShape        Status = 6  // VS_ERR_INVALID_SHAPE: negative dimension, overflow, axis out of range, box outside the tensor
-	StatusBufferSize          Status = 7  // VS_ERR_BUFFER_SIZE: wrong length, or a range past the end
-	StatusInvalidConfig       Status = 8  // VS_ERR_INVALID_CONFIG: bad JSON config, only one axes list, or a NUL byte in a string for C
-	StatusInternal            Status = 9  // VS_ERR_INTERNAL: should never happen
-	StatusInvalidAlgorithm    Status = 10 // VS_ERR_INVALID_ALGORITHM: not a known Algorithm number
-	StatusInvalidLayout       Status = 11 // VS_ERR_INVALID_LAYOUT: not a known Layout number
+	StatusOK                  Status = 0
+	StatusNullArgument        Status = 1 // also: a method of a closed or nil Initializer (ErrClosed)
+	StatusInvalidScale        Status = 2
+	StatusInvalidMode         Status = 3
+	StatusInvalidDistribution Status = 4
+	StatusInvalidDtype        Status = 5
+	StatusInvalidShape        Status = 6
+	StatusBufferSize          Status = 7
+	StatusInvalidConfig       Status = 8 // also: a Go string with a NUL byte, which C cannot take
+	StatusInternal            Status = 9
+	StatusInvalidAlgorithm    Status = 10
+	StatusInvalidLayout       Status = 11
 )
 
-var statusNames = [...]string{
-	StatusOK:                  "VS_OK",
-	StatusNullArgument:        "VS_ERR_NULL_ARGUMENT",
-	StatusInvalidScale:        "VS_ERR_INVALID_SCALE",
-	StatusInvalidMode:         "VS_ERR_INVALID_MODE",
-	StatusInvalidDistribution: "VS_ERR_INVALID_DISTRIBUTION",
-	StatusInvalidDtype:        "VS_ERR_INVALID_DTYPE",
-	StatusInvalidShape:        "VS_ERR_INVALID_SHAPE",
-	StatusBufferSize:          "VS_ERR_BUFFER_SIZE",
-	StatusInvalidConfig:       "VS_ERR_INVALID_CONFIG",
-	StatusInternal:            "VS_ERR_INTERNAL",
-	StatusInvalidAlgorithm:    "VS_ERR_INVALID_ALGORITHM",
-	StatusInvalidLayout:       "VS_ERR_INVALID_LAYOUT",
-}
-
-// String returns the C name, such as "VS_ERR_INVALID_SCALE", or
-// "Status(N)" for a number the library does not define.
+// String returns the C name, such as "VS_ERR_INVALID_SCALE" (the part of
+// the library's vs_status_str text before ": "), or "Status(N)" for a
+// number the library does not define.
 func (s Status) String() string {
-	if s >= 0 && int(s) < len(statusNames) {
-		return statusNames[s]
+	if name, _, ok := strings.Cut(statusText(s), ": "); ok && strings.HasPrefix(name, "VS_") {
+		return name
 	}
 	return "Status(" + itoa(int64(s)) + ")"
 }

@@ -122,6 +122,32 @@ func TestEnumsAndStatusStrings(t *testing.T) {
 	}
 }
 
+// The Go statuses are the C library's: every number vs_status_str knows has
+// a Go constant whose name is the C name before ": ", and the first number
+// after the last constant is unknown to the library too.
+func TestStatusesAreTheLibrarys(t *testing.T) {
+	consts := []Status{StatusOK, StatusNullArgument, StatusInvalidScale, StatusInvalidMode,
+		StatusInvalidDistribution, StatusInvalidDtype, StatusInvalidShape, StatusBufferSize,
+		StatusInvalidConfig, StatusInternal, StatusInvalidAlgorithm, StatusInvalidLayout}
+	for i, s := range consts {
+		if s != Status(i) {
+			t.Fatalf("constant %d is Status(%d)", i, int32(s))
+		}
+		text := statusText(s)
+		name, rest, ok := strings.Cut(text, ": ")
+		if !ok || rest == "" || s.String() != name || s.Error() != text {
+			t.Errorf("Status(%d): String %q, Error %q, vs_status_str %q", i, s.String(), s.Error(), text)
+		}
+	}
+	next := Status(len(consts))
+	if got := statusText(next); got != "unknown vs_status value" {
+		t.Errorf("the library has a status %d (%q) the Go package lacks", int32(next), got)
+	}
+	if got := next.String(); got != "Status("+itoa(int64(next))+")" {
+		t.Errorf("%d.String() = %q", int32(next), got)
+	}
+}
+
 func TestBadScale(t *testing.T) {
 	for _, scale := range []float64{math.NaN(), 0, -1, math.Inf(1), math.Inf(-1)} {
 		in, err := New(scale, FanIn, TruncatedNormal, u64(1))

@@ -1,17 +1,17 @@
 //! Derived handles (`vs_with_seed`, `vs_with_axes`, `vs_with_layout`,
 //! `vs_with_max_threads`) and the getters (`vs_get_info`, `vs_get_axes`).
 
-use super::boundary::{fail, ffi_boundary};
+use super::boundary::ffi_boundary;
 use super::status::layout_from_u32;
 use super::{
-    axes_pair, check_ptr, check_sized, clear_handle_out, handle, store_handle, vs_initializer,
-    vs_status, write_sized,
+    axes_pair, check_ptr, check_sized, clear_handle_out, handle, read_seed, store_handle,
+    vs_initializer, vs_status, write_sized,
 };
 use crate::error::{Error, ErrorKind};
 use crate::initializer::Initializer;
 
 /// Runs `derive` on the live handle `init` and stores the new handle in
-/// `*out` (NULL on any error).
+/// `*out` (which the caller set to NULL first, and stays so on any error).
 ///
 /// # Safety
 /// `init` is NULL or a live handle; `out` is NULL or writable.
@@ -19,14 +19,13 @@ unsafe fn derive(
     init: *const vs_initializer,
     out: *mut *mut vs_initializer,
     derive: impl FnOnce(&Initializer) -> Result<Initializer, Error>,
-) -> vs_status {
-    if let Err(e) = check_ptr(out.cast_const(), "out") {
-        return fail(e);
-    }
+) -> Result<(), Error> {
+    check_ptr(out.cast_const(), "out")?;
     // SAFETY: per the contract on `init`.
-    let r = unsafe { handle(init) }.and_then(derive);
+    let inner = derive(unsafe { handle(init)? })?;
     // SAFETY: `out` checked above.
-    unsafe { store_handle(out, r) }
+    unsafe { store_handle(out, inner) };
+    Ok(())
 }
 
 /// Creates a new handle equal to `init` (config, fan rule, algorithm,
@@ -54,18 +53,7 @@ pub unsafe extern "C" fn vs_with_seed(
     unsafe { clear_handle_out(out) };
     ffi_boundary!(c"vs_with_seed", {
         // SAFETY: forwarded contract.
-        unsafe {
-            derive(init, out, |i| {
-                let seed = if seed.is_null() {
-                    None
-                } else {
-                    check_ptr(seed, "seed")?;
-                    // SAFETY: non-NULL, aligned, readable per the contract.
-                    Some(*seed)
-                };
-                i.with_seed(seed)
-            })
-        }
+        unsafe { derive(init, out, |i| i.with_seed(read_seed(seed)?)) }
     })
 }
 
@@ -237,36 +225,29 @@ const _: () =
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn vs_get_info(init: *const vs_initializer, info: *mut vs_info) -> vs_status {
     ffi_boundary!(c"vs_get_info", {
-        let run = || -> Result<vs_info, Error> {
-            // SAFETY: per the contract.
-            let init = unsafe { handle(init)? };
-            unsafe { check_sized(info, "info", "vs_info", std::mem::size_of::<vs_info>())? };
-            let c = init.config();
-            let axes = c.axes();
-            Ok(vs_info {
-                struct_size: std::mem::size_of::<vs_info>() as u64,
-                scale: c.scale(),
-                seed: init.seed(),
-                mode: c.mode() as u32,
-                distribution: c.distribution() as u32,
-                algorithm: init.algorithm() as u32,
-                seeded: u32::from(c.seed().is_some()),
-                has_axes: u32::from(axes.is_some()),
-                layout: init.layout() as u32,
-                n_input_axes: axes.map_or(0, |a| a.input.len()),
-                n_output_axes: axes.map_or(0, |a| a.output.len()),
-                max_threads: init.max_threads(),
-                reserved: 0,
-            })
+        // SAFETY: per the contract.
+        let init = unsafe { handle(init)? };
+        unsafe { check_sized(info, "info", "vs_info", std::mem::size_of::<vs_info>())? };
+        let c = init.config();
+        let axes = c.axes();
+        let value = vs_info {
+            struct_size: std::mem::size_of::<vs_info>() as u64,
+            scale: c.scale(),
+            seed: init.seed(),
+            mode: c.mode() as u32,
+            distribution: c.distribution() as u32,
+            algorithm: init.algorithm() as u32,
+            seeded: u32::from(c.seed().is_some()),
+            has_axes: u32::from(axes.is_some()),
+            layout: init.layout() as u32,
+            n_input_axes: axes.map_or(0, |a| a.input.len()),
+            n_output_axes: axes.map_or(0, |a| a.output.len()),
+            max_threads: init.max_threads(),
+            reserved: 0,
         };
-        match run() {
-            Ok(v) => {
-                // SAFETY: checked by check_sized.
-                unsafe { write_sized(info, v) };
-                vs_status::VS_OK
-            }
-            Err(e) => fail(e),
-        }
+        // SAFETY: checked by check_sized.
+        unsafe { write_sized(info, value) };
+        Ok(())
     })
 }
 
@@ -296,57 +277,51 @@ pub unsafe extern "C" fn vs_get_axes(
     n_output: *mut usize,
 ) -> vs_status {
     ffi_boundary!(c"vs_get_axes", {
-        let run = || -> Result<(), Error> {
-            // SAFETY: per the contract.
-            let init = unsafe { handle(init)? };
-            check_ptr(n_input.cast_const(), "n_input")?;
-            check_ptr(n_output.cast_const(), "n_output")?;
-            let (input, output) = match init.config().axes() {
-                Some(a) => (a.input.as_slice(), a.output.as_slice()),
-                None => (&[][..], &[][..]),
-            };
-            // SAFETY: checked non-NULL and aligned.
-            unsafe {
-                *n_input = input.len();
-                *n_output = output.len();
-            }
-            let lists = [
-                (input, input_axes, input_cap, "input_axes", "input_cap"),
-                (output, output_axes, output_cap, "output_axes", "output_cap"),
-            ];
-            for (list, buf, cap, name, cap_name) in lists {
-                if buf.is_null() {
-                    if cap > 0 {
-                        return Err(Error::new(
-                            ErrorKind::NullArgument,
-                            format!("argument `{name}` is NULL but {cap_name}={cap}"),
-                        ));
-                    }
-                    continue;
-                }
-                check_ptr(buf.cast_const(), name)?;
-                if cap < list.len() {
+        // SAFETY: per the contract.
+        let init = unsafe { handle(init)? };
+        check_ptr(n_input.cast_const(), "n_input")?;
+        check_ptr(n_output.cast_const(), "n_output")?;
+        let (input, output) = match init.config().axes() {
+            Some(a) => (a.input.as_slice(), a.output.as_slice()),
+            None => (&[][..], &[][..]),
+        };
+        // SAFETY: checked non-NULL and aligned.
+        unsafe {
+            *n_input = input.len();
+            *n_output = output.len();
+        }
+        let lists = [
+            (input, input_axes, input_cap, "input_axes", "input_cap"),
+            (output, output_axes, output_cap, "output_axes", "output_cap"),
+        ];
+        for (list, buf, cap, name, cap_name) in lists {
+            if buf.is_null() {
+                if cap > 0 {
                     return Err(Error::new(
-                        ErrorKind::BufferSize,
-                        format!(
-                            "argument `{cap_name}` = {cap} is too small: the handle has {} {name}",
-                            list.len()
-                        ),
+                        ErrorKind::NullArgument,
+                        format!("argument `{name}` is NULL but {cap_name}={cap}"),
                     ));
                 }
+                continue;
             }
-            for (list, buf, _, _, _) in lists {
-                if !buf.is_null() {
-                    // SAFETY: checked above: non-NULL, aligned, cap >=
-                    // list.len() writable elements per the contract.
-                    unsafe { std::ptr::copy_nonoverlapping(list.as_ptr(), buf, list.len()) };
-                }
+            check_ptr(buf.cast_const(), name)?;
+            if cap < list.len() {
+                return Err(Error::new(
+                    ErrorKind::BufferSize,
+                    format!(
+                        "argument `{cap_name}` = {cap} is too small: the handle has {} {name}",
+                        list.len()
+                    ),
+                ));
             }
-            Ok(())
-        };
-        match run() {
-            Ok(()) => vs_status::VS_OK,
-            Err(e) => fail(e),
         }
+        for (list, buf, _, _, _) in lists {
+            if !buf.is_null() {
+                // SAFETY: checked above: non-NULL, aligned, cap >=
+                // list.len() writable elements per the contract.
+                unsafe { std::ptr::copy_nonoverlapping(list.as_ptr(), buf, list.len()) };
+            }
+        }
+        Ok(())
     })
 }

@@ -2,7 +2,7 @@
 //! `vs_compute_fans_axes`, and the `vs_description` family
 //! (`vs_describe_ex`, `vs_describe_shape`, `vs_describe_fans`).
 
-use super::boundary::{fail, ffi_boundary};
+use super::boundary::ffi_boundary;
 use super::status::{distribution_from_u32, layout_from_u32, mode_from_u32};
 use super::{
     axes_pair, check_ptr, check_sized, handle, shape_arg, vs_initializer, vs_status, write_sized,
@@ -66,27 +66,20 @@ impl From<Params> for vs_description {
 unsafe fn describe_into(
     out: *mut vs_description,
     compute: impl FnOnce() -> Result<Params, Error>,
-) -> vs_status {
-    let run = || -> Result<vs_description, Error> {
-        // SAFETY: per the contract on `out`.
-        unsafe {
-            check_sized(
-                out,
-                "out",
-                "vs_description",
-                std::mem::size_of::<vs_description>(),
-            )?
-        };
-        Ok(compute()?.into())
+) -> Result<(), Error> {
+    // SAFETY: per the contract on `out`.
+    unsafe {
+        check_sized(
+            out,
+            "out",
+            "vs_description",
+            std::mem::size_of::<vs_description>(),
+        )?
     };
-    match run() {
-        Ok(d) => {
-            // SAFETY: accepted by check_sized.
-            unsafe { write_sized(out, d) };
-            vs_status::VS_OK
-        }
-        Err(e) => fail(e),
-    }
+    let d: vs_description = compute()?.into();
+    // SAFETY: accepted by check_sized.
+    unsafe { write_sized(out, d) };
+    Ok(())
 }
 
 /// As `vs_describe` (what a fill of `shape` with this handle uses, without
@@ -201,23 +194,16 @@ unsafe fn fans_into(
     fan_in: *mut i64,
     fan_out: *mut i64,
     compute: impl FnOnce() -> Result<(i64, i64), Error>,
-) -> vs_status {
-    let run = || -> Result<(i64, i64), Error> {
-        check_ptr(fan_in.cast_const(), "fan_in")?;
-        check_ptr(fan_out.cast_const(), "fan_out")?;
-        compute()
-    };
-    match run() {
-        Ok((i, o)) => {
-            // SAFETY: checked non-NULL and aligned.
-            unsafe {
-                *fan_in = i;
-                *fan_out = o;
-            }
-            vs_status::VS_OK
-        }
-        Err(e) => fail(e),
+) -> Result<(), Error> {
+    check_ptr(fan_in.cast_const(), "fan_in")?;
+    check_ptr(fan_out.cast_const(), "fan_out")?;
+    let (i, o) = compute()?;
+    // SAFETY: checked non-NULL and aligned.
+    unsafe {
+        *fan_in = i;
+        *fan_out = o;
     }
+    Ok(())
 }
 
 /// The fans of `shape` stored in `layout` (a `vs_layout` value; see its

@@ -1,7 +1,7 @@
 //! One-call fills by fans, without a handle: `vs_fill_fans_f32`, `_f64`,
 //! `_f16`, `_bf16`.
 
-use super::boundary::{fail, ffi_boundary};
+use super::boundary::ffi_boundary;
 use super::status::{distribution_from_u32, mode_from_u32};
 use super::{check_ptr, vs_status};
 use crate::config::Config;
@@ -24,32 +24,26 @@ unsafe fn fill_fans_any<T: Element>(
     offset: u64,
     out: *mut T,
     count: usize,
-) -> vs_status {
-    let run = || -> Result<(), Error> {
-        crate::config::check_scale(scale)?;
-        let mode = mode_from_u32(mode)?;
-        let distribution = distribution_from_u32(distribution)?;
-        let init = Initializer::new(Config::new(scale, mode, distribution, Some(seed), None)?)?;
-        init.check_fans(fan_in, fan_out, offset, count)?;
-        if count == 0 {
-            return Ok(());
-        }
-        if out.is_null() {
-            return Err(Error::new(
-                ErrorKind::NullArgument,
-                format!("argument `out` is NULL but count={count}"),
-            ));
-        }
-        check_ptr(out.cast_const(), "out")?;
-        // SAFETY: non-NULL, aligned, `count` writable elements per the
-        // contract.
-        let buf = unsafe { std::slice::from_raw_parts_mut(out, count) };
-        init.fill_fans(fan_in, fan_out, offset, buf)
-    };
-    match run() {
-        Ok(()) => vs_status::VS_OK,
-        Err(e) => fail(e),
+) -> Result<(), Error> {
+    crate::config::check_scale(scale)?;
+    let mode = mode_from_u32(mode)?;
+    let distribution = distribution_from_u32(distribution)?;
+    let init = Initializer::new(Config::new(scale, mode, distribution, Some(seed), None)?)?;
+    init.check_fans(fan_in, fan_out, offset, count)?;
+    if count == 0 {
+        return Ok(());
     }
+    if out.is_null() {
+        return Err(Error::new(
+            ErrorKind::NullArgument,
+            format!("argument `out` is NULL but count={count}"),
+        ));
+    }
+    check_ptr(out.cast_const(), "out")?;
+    // SAFETY: non-NULL, aligned, `count` writable elements per the
+    // contract.
+    let buf = unsafe { std::slice::from_raw_parts_mut(out, count) };
+    init.fill_fans(fan_in, fan_out, offset, buf)
 }
 
 /// Fills `out[0..count]` with elements `[offset, offset + count)` of a

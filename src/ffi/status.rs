@@ -218,21 +218,85 @@ pub(crate) fn algorithm_from_u32(v: u32) -> Result<crate::engine::Algorithm, Err
     })
 }
 
+/// Builds the table of status texts: each entry is a `vs_status` variant
+/// and its short text, which `vs_status_str` gives as `"NAME: text"`.
+macro_rules! status_texts {
+    ($($variant:ident => $text:literal,)*) => {
+        [$((
+            vs_status::$variant,
+            match CStr::from_bytes_with_nul(
+                concat!(stringify!($variant), ": ", $text, "\0").as_bytes(),
+            ) {
+                Ok(text) => text,
+                Err(_) => panic!("a status text holds no NUL"),
+            },
+        ),)*]
+    };
+}
+
+/// The short text of every status, in number order: the one table
+/// `vs_status_str` reads (and, through it, the Go binding's `Status`
+/// names and texts). The meaning of each status is its doc comment on
+/// [`vs_status`], which the header carries; these texts only sum it up.
+pub(crate) const STATUS_TEXTS: [(vs_status, &CStr); 12] = status_texts! {
+    VS_OK => "success",
+    VS_ERR_NULL_ARGUMENT => "a required pointer argument was NULL or misaligned",
+    VS_ERR_INVALID_SCALE => "scale must be a finite number > 0",
+    VS_ERR_INVALID_MODE => "mode must be fan_in, fan_out or fan_avg",
+    VS_ERR_INVALID_DISTRIBUTION => "distribution must be truncated_normal (normal), untruncated_normal or uniform",
+    VS_ERR_INVALID_DTYPE => "dtype must be a floating-point type",
+    VS_ERR_INVALID_SHAPE => "invalid shape (negative dimension, overflowing count or fan, or axis out of range)",
+    VS_ERR_BUFFER_SIZE => "buffer length does not match what the call needs",
+    VS_ERR_INVALID_CONFIG => "invalid config (JSON text, keys, seed or fan axes)",
+    VS_ERR_INTERNAL => "internal error",
+    VS_ERR_INVALID_ALGORITHM => "algorithm must be a vs_algorithm_id value (1 or 2)",
+    VS_ERR_INVALID_LAYOUT => "layout must be a vs_layout value (0, 1 or 2)",
+};
+
+// Entry `i` is status number `i`, and the last status has an entry (a new
+// status goes at the end of the table, and this bound moves with it).
+const _: () = {
+    let mut i = 0;
+    while i < STATUS_TEXTS.len() {
+        assert!(STATUS_TEXTS[i].0 as usize == i);
+        i += 1;
+    }
+    assert!(STATUS_TEXTS.len() == vs_status::VS_ERR_INVALID_LAYOUT as usize + 1);
+};
+
+/// The text `vs_status_str` gives for a number no status has.
+pub(crate) const UNKNOWN_STATUS_TEXT: &CStr = c"unknown vs_status value";
+
 /// The static text of a status number; unknown numbers get a text too.
 pub(crate) fn status_text(status: i32) -> &'static CStr {
-    match status {
-        0 => c"VS_OK: success",
-        1 => c"VS_ERR_NULL_ARGUMENT: a required pointer argument was NULL or misaligned",
-        2 => c"VS_ERR_INVALID_SCALE: scale must be a finite number > 0",
-        3 => c"VS_ERR_INVALID_MODE: mode must be fan_in, fan_out or fan_avg",
-        4 => c"VS_ERR_INVALID_DISTRIBUTION: distribution must be truncated_normal (normal), untruncated_normal or uniform",
-        5 => c"VS_ERR_INVALID_DTYPE: dtype must be a floating-point type",
-        6 => c"VS_ERR_INVALID_SHAPE: invalid shape (negative dimension, overflowing count or fan, or axis out of range)",
-        7 => c"VS_ERR_BUFFER_SIZE: buffer length does not match what the call needs",
-        8 => c"VS_ERR_INVALID_CONFIG: invalid config (JSON text, keys, seed or fan axes)",
-        9 => c"VS_ERR_INTERNAL: internal error",
-        10 => c"VS_ERR_INVALID_ALGORITHM: algorithm must be a vs_algorithm_id value (1 or 2)",
-        11 => c"VS_ERR_INVALID_LAYOUT: layout must be a vs_layout value (0, 1 or 2)",
-        _ => c"unknown vs_status value",
+    usize::try_from(status)
+        .ok()
+        .and_then(|i| STATUS_TEXTS.get(i))
+        .map_or(UNKNOWN_STATUS_TEXT, |&(_, text)| text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each status has its text, which starts with its name; unknown
+    /// numbers get the unknown text.
+    #[test]
+    fn every_status_has_its_text() {
+        for (i, (status, text)) in STATUS_TEXTS.iter().enumerate() {
+            assert_eq!(status_text(i as i32), *text);
+            let text = text.to_str().unwrap();
+            let rest = text.strip_prefix(&format!("{status:?}: ")).unwrap();
+            assert!(!rest.is_empty(), "{text}");
+        }
+        // the example in `vs_status_str`'s documentation
+        assert_eq!(
+            status_text(2),
+            c"VS_ERR_INVALID_SCALE: scale must be a finite number > 0"
+        );
+        for unknown in [-1, 12, 13, i32::MIN, i32::MAX] {
+            assert_eq!(status_text(unknown), UNKNOWN_STATUS_TEXT);
+        }
+        assert_eq!(UNKNOWN_STATUS_TEXT, c"unknown vs_status value");
     }
 }

@@ -10,6 +10,9 @@
 //! constants take three `vpmuludq` each. About a quarter of the binary32
 //! normal's cost is there (`docs/performance.md`).
 
+// SIMD intrinsics and `#[target_feature]` functions are unsafe to call.
+#![allow(unsafe_code)]
+
 use core::arch::x86_64::*;
 
 use super::coefficients::*;

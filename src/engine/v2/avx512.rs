@@ -4,6 +4,9 @@
 //! `avx2.rs`. AVX-512 DQ's `vpmullq` does SplitMix64's 64-bit
 //! multiplications in one instruction each.
 
+// SIMD intrinsics and `#[target_feature]` functions are unsafe to call.
+#![allow(unsafe_code)]
+
 use core::arch::x86_64::*;
 
 use super::coefficients::*;

@@ -11,6 +11,10 @@
 //! * `avx2`: x86-64 with AVX2, FMA and F16C (`avx2.rs`).
 //! * `avx512`: x86-64 with AVX-512 F, DQ and BW (`avx512.rs`).
 
+// Calls the SIMD kernels, which are unsafe, once the CPU has their features.
+#![allow(unsafe_code)]
+
+use std::ffi::CStr;
 use std::sync::OnceLock;
 
 use super::{Out32, Stream32, Stream64, portable};
@@ -30,12 +34,21 @@ impl Isa {
     /// Every level, in order.
     pub const ALL: [Isa; 3] = [Isa::Portable, Isa::Avx2, Isa::Avx512];
 
+    /// The name `vs_isa()` reports and `VS_MAX_ISA` accepts, as a C
+    /// string: the one place the names are written.
+    pub const fn cname(self) -> &'static CStr {
+        match self {
+            Isa::Portable => c"portable",
+            Isa::Avx2 => c"avx2",
+            Isa::Avx512 => c"avx512",
+        }
+    }
+
     /// The name `vs_isa()` reports and `VS_MAX_ISA` accepts.
     pub const fn name(self) -> &'static str {
-        match self {
-            Isa::Portable => "portable",
-            Isa::Avx2 => "avx2",
-            Isa::Avx512 => "avx512",
+        match std::str::from_utf8(self.cname().to_bytes()) {
+            Ok(s) => s,
+            Err(_) => panic!("kernel names are ASCII"),
         }
     }
 
