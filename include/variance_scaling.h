@@ -86,7 +86,10 @@ enum vs_status
    */
   VS_ERR_NULL_ARGUMENT = 1,
   /**
-   * `scale` was not a finite number > 0 (NaN and infinity included).
+   * `scale` was not a finite number > 0 (NaN and infinity included); or,
+   * for the uniform distribution, the limit `sqrt(3 * scale / n)`
+   * overflows (reported by the fill or describe call, since only the
+   * shape gives `n`).
    */
   VS_ERR_INVALID_SCALE = 2,
   /**
@@ -105,7 +108,9 @@ enum vs_status
   /**
    * A shape was invalid: a negative dimension, an element count or fan
    * beyond `INT64_MAX`, fan axes out of range for the shape, or an `ndim`
-   * no array can have.
+   * no array can have. A zero dimension makes every product 0 first, so a
+   * shape with a zero is a valid empty tensor whatever its other
+   * dimensions.
    */
   VS_ERR_INVALID_SHAPE = 6,
   /**
@@ -114,13 +119,15 @@ enum vs_status
    */
   VS_ERR_BUFFER_SIZE = 7,
   /**
-   * A JSON config was malformed, or had a key or value Keras would
-   * reject; or fan axes were given inconsistently (only one list).
+   * A JSON config was malformed, or had an unknown key or class, a value
+   * of the wrong type (but for `scale`, `mode`, `distribution` and
+   * `dtype`, which have their own statuses) or a seed outside
+   * `[0, 2^64)`; or fan axes were given inconsistently (only one list).
    */
   VS_ERR_INVALID_CONFIG = 8,
   /**
-   * An internal error (a caught panic, or no OS entropy); should never
-   * happen. The process may go on and later calls work. A creating
+   * An internal error (a caught panic, or no OS entropy for an unseeded
+   * handle); should never happen. The process may go on and later calls work. A creating
    * function's `*out` is NULL; a fill that panicked part-way may have
    * written part of `out` (treat its contents as unspecified); no other
    * output is written.
@@ -253,7 +260,7 @@ typedef uint32_t vs_algorithm_id;
  * | `VS_LAYOUT_OUT_SPATIAL_IN` `(out, spatial..., in)` | `shape[rank-1] * rf` | `shape[0] * rf` |
  *
  * Rank 0 has the fans (1, 1) and rank 1 (d0, d0) in every layout. Which
- * constant fits which framework's weights: README.md, "Layouts".
+ * constant fits which framework's weights: docs/semantics.md, "Layouts".
  */
 enum vs_layout
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L

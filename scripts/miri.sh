@@ -34,8 +34,9 @@ if ! cargo +nightly miri --version >/dev/null 2>&1; then
 fi
 
 SLOW=(
-    config::tests::hostile_strings_give_short_messages
+    config::keras::tests::hostile_strings_give_short_messages
     parallel::tests::refused_threads_are_filled_by_the_caller
+    parallel::tests::a_handle_cap_limits_the_threads_started
     engine::v2::tests::truncated32_is_inside_the_bounds_for_every_input
 )
 

@@ -23,6 +23,9 @@ cargo fmt --all -- --check
 step "cargo clippy (all targets, warnings are errors)"
 cargo clippy --locked --all-targets -- -D warnings
 
+step "cargo doc (private items too): broken intra-doc links are errors"
+RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps --document-private-items
+
 step "rand_distr must take exp/ln from libm, not the platform (no num-traits/std)"
 if cargo tree --locked -e features -i num-traits | grep -q 'num-traits feature "std"'; then
     echo "error: some crate enables num-traits/std; the stream would depend on the platform libm" >&2

@@ -9,7 +9,7 @@
 //!   axes);
 //! * [`engine`]: the sampling algorithms, `pcg64-block-v1` and the
 //!   default `splitmix64-ctr-v2` with its SIMD kernels;
-//! * [`slice`]: N-d boxes of a tensor as contiguous runs;
+//! * [`slice`](mod@slice): N-d boxes of a tensor as contiguous runs;
 //! * [`initializer`]: config + seed, fills and parameters;
 //! * [`parallel`]: splitting large fills over threads;
 //! * [`seeds`]: per-tensor seeds derived from a base seed;

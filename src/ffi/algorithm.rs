@@ -1,7 +1,7 @@
 //! Sampling algorithms and kernels: `vs_algorithm` (the default's name),
 //! `vs_with_algorithm`, `vs_get_algorithm`, `vs_algorithm_name`, `vs_isa`.
 
-use std::ffi::c_char;
+use libc::c_char;
 
 use super::boundary::ffi_boundary;
 use super::status::algorithm_from_u32;

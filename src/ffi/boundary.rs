@@ -7,9 +7,10 @@
 //! instead of unwinding into C. The unit tests below make every export
 //! panic and check each boundary.
 
+use libc::c_char;
 use std::any::Any;
 use std::cell::RefCell;
-use std::ffi::{CStr, c_char};
+use std::ffi::CStr;
 
 use super::status::vs_status;
 use crate::error::{Error, ErrorKind};
@@ -99,7 +100,7 @@ pub(crate) fn report_panic(payload: Box<dyn Any + Send>, function: &CStr) -> vs_
 /// `return Err(...)`, and writes its outputs only once nothing can fail.
 ///
 /// In the crate's unit tests, a thread may ask every export to panic at
-/// the start of its body ([`inject_panics`]), so that the tests can prove
+/// the start of its body (`inject_panics`), so that the tests can prove
 /// each boundary turns a panic into `VS_ERR_INTERNAL`; that hook does not
 /// exist in any other build.
 macro_rules! ffi_boundary {
@@ -141,7 +142,8 @@ pub(crate) fn injected_panic_point(function: &CStr) {
 
 #[cfg(test)]
 mod tests {
-    use std::ffi::{CStr, c_char};
+    use libc::c_char;
+    use std::ffi::CStr;
 
     use crate::ffi::*;
 

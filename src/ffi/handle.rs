@@ -2,7 +2,8 @@
 //! `vs_from_config_json`, `vs_get_config_json`, `vs_get_seed`,
 //! `vs_destroy`, and the opaque `vs_initializer` itself.
 
-use std::ffi::{CStr, c_char};
+use libc::c_char;
+use std::ffi::CStr;
 
 use super::boundary::ffi_boundary;
 use super::status::{distribution_from_u32, mode_from_u32};

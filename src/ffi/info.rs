@@ -2,7 +2,8 @@
 //! (`vs_set_max_threads`), the last error (`vs_last_error_message`), the
 //! status texts (`vs_status_str`) and the version (`vs_version`).
 
-use std::ffi::{CStr, c_char};
+use libc::c_char;
+use std::ffi::CStr;
 
 use super::boundary::last_error_ptr;
 use super::status::{status_text, vs_status};

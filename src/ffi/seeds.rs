@@ -1,6 +1,7 @@
 //! Seed derivation: `vs_derive_seed`, `vs_derive_seed_name`.
 
-use std::ffi::{CStr, c_char};
+use libc::c_char;
+use std::ffi::CStr;
 
 /// The seed of tensor number `index` of a model seeded with `base`: a hash
 /// of both (docs/seeds.md, bit for bit), so that neighbouring bases and

@@ -282,7 +282,7 @@ pub struct Stream32 {
     pub key: u64,
     /// Which standard values.
     pub distribution: Distribution,
-    /// The factor rounded to binary32 (finite; see [`Sampler::stream32`]).
+    /// The factor rounded to binary32 (finite; see [`Sampler::plan32`]).
     pub factor: f32,
 }
 

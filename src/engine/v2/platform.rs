@@ -118,7 +118,7 @@ pub fn kernel() -> Isa {
     })
 }
 
-/// Whether large fills bypass the cache: see [`super::NT_MIN_BYTES`].
+/// Whether large fills bypass the cache: see [`crate::engine::NT_MIN_BYTES`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stores {
     /// Ordinary stores: the output stays in cache.
