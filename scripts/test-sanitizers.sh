@@ -10,6 +10,8 @@
 #      UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 (the test preset sets
 #      them). The Rust library is the normal, uninstrumented release build;
 #      ASan still intercepts its malloc/free, so LeakSanitizer sees its leaks.
+#      The MPI example's tests (label mpi) are left out: LeakSanitizer
+#      reports Open MPI's own allocations, and mpirun is not ours to check.
 #   2. valgrind memcheck:
 #        cmake --workflow --preset valgrind    (build/valgrind, shared only)
 #      with --error-exitcode=1 --leak-check=full --show-leak-kinds=all
