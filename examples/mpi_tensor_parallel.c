@@ -17,11 +17,19 @@
 #include <string.h>
 #include "variance_scaling.h"
 
-struct kernel { const char *name; int64_t in, out; double scale; uint32_t mode, dist; uint64_t seed; };
+#define TRUNC VS_DISTRIBUTION_TRUNCATED_NORMAL
+#define UNIFORM VS_DISTRIBUTION_UNIFORM
+struct kernel {
+    const char *name;
+    int64_t in, out;
+    double scale;
+    uint32_t mode, dist;
+    uint64_t seed;
+};
 static const struct kernel kernels[] = {
-    {"dense/kernel (he_normal)", 784, 512, 2.0, VS_MODE_FAN_IN, VS_DISTRIBUTION_TRUNCATED_NORMAL, 11},
-    {"dense_1/kernel (glorot_uniform)", 512, 257, 1.0, VS_MODE_FAN_AVG, VS_DISTRIBUTION_UNIFORM, 12},
-    {"dense_2/kernel (lecun_normal)", 257, 3, 1.0, VS_MODE_FAN_IN, VS_DISTRIBUTION_TRUNCATED_NORMAL, 13},
+    {"dense/kernel (he_normal)", 784, 512, 2.0, VS_MODE_FAN_IN, TRUNC, 11},
+    {"dense_1/kernel (glorot_uniform)", 512, 257, 1.0, VS_MODE_FAN_AVG, UNIFORM, 12},
+    {"dense_2/kernel (lecun_normal)", 257, 3, 1.0, VS_MODE_FAN_IN, TRUNC, 13},
 };
 
 static void check(vs_status st, const char *what)
@@ -49,9 +57,9 @@ static uint64_t element_hash(uint64_t index, float value)
     uint32_t bits;
     uint64_t z;
     memcpy(&bits, &value, sizeof bits);
-    z = (index * 0x9E3779B97F4A7C15u) ^ ((uint64_t)bits << 17) ^ bits;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+    z = (index * UINT64_C(0x9E3779B97F4A7C15)) ^ ((uint64_t)bits << 17) ^ bits;
+    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
     return z ^ (z >> 31);
 }
 
@@ -72,14 +80,16 @@ int main(int argc, char **argv)
         const size_t n = (size_t)(k->in * w);
         float *shard = alloc(n * sizeof *shard);
         vs_initializer *init = NULL;
-        uint64_t mine[2] = {0, n}, sum[2] = {0, 0}, whole = 0;
+        uint64_t mine[2] = {0, n}, sum[2] = {0, 0}, whole = 0; /* checksum, elements */
         int64_t info[3] = {c0, w, (int64_t)(n * sizeof *shard)}, *all = NULL;
         size_t i;
 
         check(vs_create(k->scale, k->mode, k->dist, &k->seed, &init), "vs_create");
         check(vs_fill_slice_f32(init, shape, 2, start, extent, shard, n), "vs_fill_slice_f32");
-        for (i = 0; i < n; i++) /* shard element (r, j) is (r, c0 + j) of the whole */
-            mine[0] += element_hash((uint64_t)((int64_t)(i / (size_t)w) * k->out + c0) + i % (size_t)w, shard[i]);
+        for (i = 0; i < n; i++) { /* shard element (r, j) is (r, c0 + j) of the whole */
+            const int64_t r = (int64_t)i / w, j = (int64_t)i % w;
+            mine[0] += element_hash((uint64_t)(r * k->out + c0 + j), shard[i]);
+        }
         if (w == 0)
             printf("rank %d: no columns of %s (%lld columns, %d ranks): idle\n", rank, k->name,
                    (long long)k->out, size);
@@ -90,18 +100,19 @@ int main(int argc, char **argv)
         if (rank == 0) {
             const size_t total = (size_t)(k->in * k->out);
             float *full = alloc(total * sizeof *full);
-            int r;
+            int r, ok;
             check(vs_fill_f32(init, shape, 2, full, total), "vs_fill_f32");
             for (i = 0; i < total; i++)
                 whole += element_hash(i, full[i]);
+            ok = sum[0] == whole && sum[1] == total;
             for (r = 0; r < size; r++)
                 printf("  %s rank %d: columns [%lld, %lld), %lld bytes%s\n", k->name, r,
                        (long long)all[3 * r], (long long)(all[3 * r] + all[3 * r + 1]),
                        (long long)all[3 * r + 2], all[3 * r + 1] == 0 ? " (idle)" : "");
             printf("%s %lldx%lld on %d ranks: checksum %016llx, one-process fill %016llx: %s\n",
                    k->name, (long long)k->in, (long long)k->out, size, (unsigned long long)sum[0],
-                   (unsigned long long)whole, sum[0] == whole && sum[1] == total ? "equal" : "DIFFERENT");
-            bad |= sum[0] != whole || sum[1] != total;
+                   (unsigned long long)whole, ok ? "equal" : "DIFFERENT");
+            bad |= !ok;
             free(full);
             free(all);
         }
