@@ -1,0 +1,348 @@
+//! Writing the planned files: a temporary file (or directory) beside the
+//! output, each tensor filled chunk by chunk and written at its offset
+//! (positioned writes, no second copy of the model in memory), then one
+//! rename. On any error the temporary is removed and nothing is left.
+
+use std::fs::File;
+use std::io::Write;
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use variance_scaling::Element;
+
+use crate::Failure;
+use crate::layout::FilePlan;
+use crate::tensor::{DType, Fill, Tensor};
+
+/// Bytes filled and written at once.
+pub const CHUNK_BYTES: u64 = 8 << 20;
+
+/// The test hook: with `VS_INIT_TEST_FAIL_AFTER=N` set, the write after the
+/// N-th chunk fails as an I/O error would (docs/vs-init.md).
+const FAIL_AFTER_ENV: &str = "VS_INIT_TEST_FAIL_AFTER";
+
+/// An output element: the library fills it, vs-init stores it little-endian.
+pub trait Scalar: Element + Default {
+    fn put(self, out: &mut Vec<u8>);
+    fn to_f64(self) -> f64;
+}
+
+impl Scalar for f32 {
+    fn put(self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.to_le_bytes());
+    }
+    fn to_f64(self) -> f64 {
+        f64::from(self)
+    }
+}
+
+impl Scalar for f64 {
+    fn put(self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.to_le_bytes());
+    }
+    fn to_f64(self) -> f64 {
+        self
+    }
+}
+
+impl Scalar for half::f16 {
+    fn put(self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.to_le_bytes());
+    }
+    fn to_f64(self) -> f64 {
+        half::f16::to_f64(self)
+    }
+}
+
+impl Scalar for half::bf16 {
+    fn put(self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.to_le_bytes());
+    }
+    fn to_f64(self) -> f64 {
+        half::bf16::to_f64(self)
+    }
+}
+
+/// Sum and sum of squares of the values written, per tensor.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Stats {
+    pub n: u64,
+    pub sum: f64,
+    pub sumsq: f64,
+}
+
+impl Stats {
+    pub fn mean(&self) -> f64 {
+        if self.n == 0 {
+            f64::NAN
+        } else {
+            self.sum / self.n as f64
+        }
+    }
+    pub fn std(&self) -> f64 {
+        let m = self.mean();
+        (self.sumsq / self.n as f64 - m * m).max(0.0).sqrt()
+    }
+}
+
+/// The progress bar (stderr): bytes written, rate, time left.
+pub struct Progress {
+    enabled: bool,
+    total: u64,
+    done: u64,
+    start: Instant,
+    last: Option<Instant>,
+}
+
+fn mib(b: f64) -> String {
+    if b >= (1u64 << 30) as f64 {
+        format!("{:.2} GiB", b / (1u64 << 30) as f64)
+    } else {
+        format!("{:.1} MiB", b / (1u64 << 20) as f64)
+    }
+}
+
+impl Progress {
+    pub fn new(enabled: bool, total: u64) -> Progress {
+        Progress {
+            enabled,
+            total,
+            done: 0,
+            start: Instant::now(),
+            last: None,
+        }
+    }
+
+    pub fn add(&mut self, bytes: u64) {
+        self.done += bytes;
+        if !self.enabled {
+            return;
+        }
+        let now = Instant::now();
+        if self
+            .last
+            .is_some_and(|t| now - t < Duration::from_millis(100))
+            && self.done < self.total
+        {
+            return;
+        }
+        self.last = Some(now);
+        let secs = (now - self.start).as_secs_f64().max(1e-9);
+        let rate = self.done as f64 / secs;
+        let left = (self.total - self.done) as f64 / rate.max(1.0);
+        let frac = if self.total == 0 {
+            1.0
+        } else {
+            self.done as f64 / self.total as f64
+        };
+        let width = 30;
+        let filled = (frac * width as f64) as usize;
+        let bar: String = "#".repeat(filled) + &".".repeat(width - filled);
+        eprint!(
+            "\r[{bar}] {:5.1}% {} / {}  {}/s  {:.0}s left ",
+            frac * 100.0,
+            mib(self.done as f64),
+            mib(self.total as f64),
+            mib(rate),
+            left
+        );
+        let _ = std::io::stderr().flush();
+    }
+
+    pub fn finish(&mut self) {
+        if self.enabled {
+            eprintln!();
+        }
+    }
+
+    /// Seconds since the start.
+    pub fn elapsed(&self) -> f64 {
+        self.start.elapsed().as_secs_f64()
+    }
+}
+
+/// A temporary file or directory that is removed unless committed.
+struct Temp {
+    path: PathBuf,
+    dir: bool,
+    keep: bool,
+}
+
+impl Drop for Temp {
+    fn drop(&mut self) {
+        if !self.keep {
+            let _ = if self.dir {
+                std::fs::remove_dir_all(&self.path)
+            } else {
+                std::fs::remove_file(&self.path)
+            };
+        }
+    }
+}
+
+fn io_fail(what: &Path, e: std::io::Error) -> Failure {
+    Failure::output(format!("cannot write {}: {e}", what.display()))
+}
+
+/// Counts chunk writes for the test hook.
+struct Writer<'a> {
+    fail_after: Option<u64>,
+    chunks: u64,
+    progress: &'a mut Progress,
+}
+
+impl Writer<'_> {
+    fn write_at(&mut self, file: &File, path: &Path, bytes: &[u8], at: u64) -> Result<(), Failure> {
+        if self.fail_after.is_some_and(|n| self.chunks >= n) {
+            return Err(io_fail(
+                path,
+                std::io::Error::other(format!("failure injected by {FAIL_AFTER_ENV}")),
+            ));
+        }
+        file.write_all_at(bytes, at).map_err(|e| io_fail(path, e))?;
+        self.chunks += 1;
+        self.progress.add(bytes.len() as u64);
+        Ok(())
+    }
+}
+
+/// Writes the elements `[start, end)` of tensor `t` at byte `at` of `file`
+/// (the element `start` goes to `at`), in chunks. The unit a later
+/// multi-process writer hands each process.
+fn write_range<T: Scalar>(
+    w: &mut Writer,
+    file: &File,
+    path: &Path,
+    t: &Tensor,
+    (start, end): (u64, u64),
+    at: u64,
+    stats: &mut Stats,
+) -> Result<(), Failure> {
+    let size = t.dtype.size();
+    let chunk = (CHUNK_BYTES / size).min(end - start) as usize;
+    let mut values = vec![T::default(); chunk];
+    let mut bytes = Vec::with_capacity(chunk * size as usize);
+    let mut pos = start;
+    while pos < end {
+        let n = (end - pos).min(chunk as u64) as usize;
+        let out = &mut values[..n];
+        match &t.fill {
+            Fill::Scaling(init) => init
+                .fill_range(&t.shape, pos, out)
+                .map_err(|e| Failure::input(format!("tensor \"{}\": {}", t.name, e.message())))?,
+            Fill::Blocks { values, block } => {
+                for (k, x) in out.iter_mut().enumerate() {
+                    let i = (pos + k as u64) / block;
+                    *x = T::from_f64(values[(i % values.len() as u64) as usize]);
+                }
+            }
+        }
+        bytes.clear();
+        let (mut s, mut q) = (0.0, 0.0);
+        for &x in out.iter() {
+            x.put(&mut bytes);
+            let v = x.to_f64();
+            s += v;
+            q += v * v;
+        }
+        stats.n += n as u64;
+        stats.sum += s;
+        stats.sumsq += q;
+        w.write_at(file, path, &bytes, at + (pos - start) * size)?;
+        pos += n as u64;
+    }
+    Ok(())
+}
+
+fn write_tensor(
+    w: &mut Writer,
+    file: &File,
+    path: &Path,
+    t: &Tensor,
+    at: u64,
+    stats: &mut Stats,
+) -> Result<(), Failure> {
+    let range = (0, t.count());
+    match t.dtype {
+        DType::F32 => write_range::<f32>(w, file, path, t, range, at, stats),
+        DType::F64 => write_range::<f64>(w, file, path, t, range, at, stats),
+        DType::F16 => write_range::<half::f16>(w, file, path, t, range, at, stats),
+        DType::BF16 => write_range::<half::bf16>(w, file, path, t, range, at, stats),
+    }
+}
+
+/// A temporary name beside `target`.
+fn temp_beside(target: &Path) -> Result<PathBuf, Failure> {
+    let name = target
+        .file_name()
+        .ok_or_else(|| Failure::output(format!("output {} has no file name", target.display())))?;
+    let tmp = format!(
+        ".{}.vs-init-{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    );
+    Ok(target.with_file_name(tmp))
+}
+
+/// Creates, fills and renames the planned files. `dir`: the plans are
+/// files in the output directory `target` (npy).
+pub fn write_all(
+    target: &Path,
+    dir: bool,
+    plans: &[FilePlan],
+    tensors: &[Tensor],
+    progress: &mut Progress,
+) -> Result<Vec<Stats>, Failure> {
+    if dir {
+        if target.exists() {
+            return Err(Failure::output(format!(
+                "output directory {} already exists; give a new path",
+                target.display()
+            )));
+        }
+    } else if target.is_dir() {
+        return Err(Failure::output(format!(
+            "output {} is a directory; give a file path",
+            target.display()
+        )));
+    }
+    let fail_after = std::env::var(FAIL_AFTER_ENV)
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok());
+    let tmp_path = temp_beside(target)?;
+    let mut temp = Temp {
+        path: tmp_path.clone(),
+        dir,
+        keep: false,
+    };
+    if dir {
+        std::fs::create_dir(&tmp_path).map_err(|e| io_fail(target, e))?;
+    }
+    let mut stats = vec![Stats::default(); tensors.len()];
+    let mut w = Writer {
+        fail_after,
+        chunks: 0,
+        progress,
+    };
+    for plan in plans {
+        let path = match &plan.name {
+            Some(n) => tmp_path.join(n),
+            None => tmp_path.clone(),
+        };
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(|e| io_fail(target, e))?;
+        file.set_len(plan.len).map_err(|e| io_fail(target, e))?;
+        file.write_all_at(&plan.header, 0)
+            .map_err(|e| io_fail(target, e))?;
+        for &(i, at) in &plan.parts {
+            write_tensor(&mut w, &file, target, &tensors[i], at, &mut stats[i])?;
+        }
+    }
+    std::fs::rename(&tmp_path, target).map_err(|e| io_fail(target, e))?;
+    temp.keep = true;
+    Ok(stats)
+}
