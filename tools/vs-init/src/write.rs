@@ -24,13 +24,14 @@ const FAIL_AFTER_ENV: &str = "VS_INIT_TEST_FAIL_AFTER";
 
 /// An output element: the library fills it, vs-init stores it little-endian.
 pub trait Scalar: Element + Default {
-    fn put(self, out: &mut Vec<u8>);
+    /// Its little-endian bytes into `out` (of its size).
+    fn put(self, out: &mut [u8]);
     fn to_f64(self) -> f64;
 }
 
 impl Scalar for f32 {
-    fn put(self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&self.to_le_bytes());
+    fn put(self, out: &mut [u8]) {
+        out.copy_from_slice(&self.to_le_bytes());
     }
     fn to_f64(self) -> f64 {
         f64::from(self)
@@ -38,8 +39,8 @@ impl Scalar for f32 {
 }
 
 impl Scalar for f64 {
-    fn put(self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&self.to_le_bytes());
+    fn put(self, out: &mut [u8]) {
+        out.copy_from_slice(&self.to_le_bytes());
     }
     fn to_f64(self) -> f64 {
         self
@@ -47,8 +48,8 @@ impl Scalar for f64 {
 }
 
 impl Scalar for half::f16 {
-    fn put(self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&self.to_le_bytes());
+    fn put(self, out: &mut [u8]) {
+        out.copy_from_slice(&self.to_le_bytes());
     }
     fn to_f64(self) -> f64 {
         half::f16::to_f64(self)
@@ -56,8 +57,8 @@ impl Scalar for half::f16 {
 }
 
 impl Scalar for half::bf16 {
-    fn put(self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&self.to_le_bytes());
+    fn put(self, out: &mut [u8]) {
+        out.copy_from_slice(&self.to_le_bytes());
     }
     fn to_f64(self) -> f64 {
         half::bf16::to_f64(self)
@@ -73,6 +74,29 @@ pub struct Stats {
 }
 
 impl Stats {
+    /// Adds the values of `v` (four running sums, in a fixed order: the
+    /// same values give the same sums).
+    fn add<T: Scalar>(&mut self, v: &[T]) {
+        let mut s = [0f64; 4];
+        let mut q = [0f64; 4];
+        let mut quads = v.chunks_exact(4);
+        for c in &mut quads {
+            for k in 0..4 {
+                let x = c[k].to_f64();
+                s[k] += x;
+                q[k] += x * x;
+            }
+        }
+        for &x in quads.remainder() {
+            let x = x.to_f64();
+            s[0] += x;
+            q[0] += x * x;
+        }
+        self.n += v.len() as u64;
+        self.sum += (s[0] + s[1]) + (s[2] + s[3]);
+        self.sumsq += (q[0] + q[1]) + (q[2] + q[3]);
+    }
+
     pub fn mean(&self) -> f64 {
         if self.n == 0 {
             f64::NAN
@@ -222,7 +246,7 @@ fn write_range<T: Scalar>(
     let size = t.dtype.size();
     let chunk = (CHUNK_BYTES / size).min(end - start) as usize;
     let mut values = vec![T::default(); chunk];
-    let mut bytes = Vec::with_capacity(chunk * size as usize);
+    let mut bytes = vec![0u8; chunk * size as usize];
     let mut pos = start;
     while pos < end {
         let n = (end - pos).min(chunk as u64) as usize;
@@ -238,18 +262,12 @@ fn write_range<T: Scalar>(
                 }
             }
         }
-        bytes.clear();
-        let (mut s, mut q) = (0.0, 0.0);
-        for &x in out.iter() {
-            x.put(&mut bytes);
-            let v = x.to_f64();
-            s += v;
-            q += v * v;
+        let bytes = &mut bytes[..n * size as usize];
+        for (b, &x) in bytes.chunks_exact_mut(size as usize).zip(out.iter()) {
+            x.put(b);
         }
-        stats.n += n as u64;
-        stats.sum += s;
-        stats.sumsq += q;
-        w.write_at(file, path, &bytes, at + (pos - start) * size)?;
+        stats.add(out);
+        w.write_at(file, path, bytes, at + (pos - start) * size)?;
         pos += n as u64;
     }
     Ok(())
