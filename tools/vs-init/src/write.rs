@@ -23,7 +23,7 @@ pub const CHUNK_BYTES: u64 = 8 << 20;
 const FAIL_AFTER_ENV: &str = "VS_INIT_TEST_FAIL_AFTER";
 
 /// An output element: the library fills it, vs-init stores it little-endian.
-pub trait Scalar: Element + Default {
+pub trait Scalar: Element + Default + bytemuck::Pod {
     /// Its little-endian bytes into `out` (of its size).
     fn put(self, out: &mut [u8]);
     fn to_f64(self) -> f64;
@@ -246,7 +246,7 @@ fn write_range<T: Scalar>(
     let size = t.dtype.size();
     let chunk = (CHUNK_BYTES / size).min(end - start) as usize;
     let mut values = vec![T::default(); chunk];
-    let mut bytes = vec![0u8; chunk * size as usize];
+    let mut bytes = Vec::new();
     let mut pos = start;
     while pos < end {
         let n = (end - pos).min(chunk as u64) as usize;
@@ -262,15 +262,31 @@ fn write_range<T: Scalar>(
                 }
             }
         }
-        let bytes = &mut bytes[..n * size as usize];
-        for (b, &x) in bytes.chunks_exact_mut(size as usize).zip(out.iter()) {
-            x.put(b);
-        }
         stats.add(out);
-        w.write_at(file, path, bytes, at + (pos - start) * size)?;
+        w.write_at(
+            file,
+            path,
+            le_bytes(out, &mut bytes),
+            at + (pos - start) * size,
+        )?;
         pos += n as u64;
     }
     Ok(())
+}
+
+/// The little-endian bytes of `v`: `v` itself on a little-endian machine
+/// (no copy), else converted into `scratch`.
+fn le_bytes<'a, T: Scalar>(v: &'a [T], scratch: &'a mut Vec<u8>) -> &'a [u8] {
+    if cfg!(target_endian = "little") {
+        bytemuck::cast_slice(v)
+    } else {
+        let size = std::mem::size_of::<T>();
+        scratch.resize(std::mem::size_of_val(v), 0);
+        for (b, &x) in scratch.chunks_exact_mut(size).zip(v) {
+            x.put(b);
+        }
+        scratch
+    }
 }
 
 fn write_tensor(
