@@ -7,6 +7,7 @@ use std::fs::File;
 use std::io::Write;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use variance_scaling::Element;
@@ -231,9 +232,26 @@ impl Writer<'_> {
     }
 }
 
+/// Fills `out` with the elements `[pos, pos + out.len())` of `t`.
+fn fill_chunk<T: Scalar>(t: &Tensor, pos: u64, out: &mut [T]) -> Result<(), Failure> {
+    match &t.fill {
+        Fill::Scaling(init) => init
+            .fill_range(&t.shape, pos, out)
+            .map_err(|e| Failure::input(format!("tensor \"{}\": {}", t.name, e.message()))),
+        Fill::Blocks { values, block } => {
+            for (k, x) in out.iter_mut().enumerate() {
+                let i = (pos + k as u64) / block;
+                *x = T::from_f64(values[(i % values.len() as u64) as usize]);
+            }
+            Ok(())
+        }
+    }
+}
+
 /// Writes the elements `[start, end)` of tensor `t` at byte `at` of `file`
-/// (the element `start` goes to `at`), in chunks. The unit a later
-/// multi-process writer hands each process.
+/// (the element `start` goes to `at`), in chunks: the unit a later
+/// multi-process writer hands each process. A range of more than one
+/// chunk is written by a second thread while the next chunk is filled.
 fn write_range<T: Scalar>(
     w: &mut Writer,
     file: &File,
@@ -244,34 +262,55 @@ fn write_range<T: Scalar>(
     stats: &mut Stats,
 ) -> Result<(), Failure> {
     let size = t.dtype.size();
-    let chunk = (CHUNK_BYTES / size).min(end - start) as usize;
-    let mut values = vec![T::default(); chunk];
-    let mut bytes = Vec::new();
-    let mut pos = start;
-    while pos < end {
-        let n = (end - pos).min(chunk as u64) as usize;
-        let out = &mut values[..n];
-        match &t.fill {
-            Fill::Scaling(init) => init
-                .fill_range(&t.shape, pos, out)
-                .map_err(|e| Failure::input(format!("tensor \"{}\": {}", t.name, e.message())))?,
-            Fill::Blocks { values, block } => {
-                for (k, x) in out.iter_mut().enumerate() {
-                    let i = (pos + k as u64) / block;
-                    *x = T::from_f64(values[(i % values.len() as u64) as usize]);
+    let chunk = CHUNK_BYTES / size;
+    let offset = |pos: u64| at + (pos - start) * size;
+    if end - start <= chunk {
+        let mut values = vec![T::default(); (end - start) as usize];
+        fill_chunk(t, start, &mut values)?;
+        stats.add(&values);
+        return w.write_at(file, path, le_bytes(&values, &mut Vec::new()), at);
+    }
+    std::thread::scope(|scope| {
+        let (full_tx, full_rx) = mpsc::sync_channel::<(Vec<T>, u64)>(1);
+        let (free_tx, free_rx) = mpsc::channel::<Vec<T>>();
+        for _ in 0..2 {
+            let _ = free_tx.send(Vec::with_capacity(chunk as usize));
+        }
+        let writer = scope.spawn(move || -> Result<(), Failure> {
+            let mut scratch = Vec::new();
+            for (values, byte) in full_rx {
+                w.write_at(file, path, le_bytes(&values, &mut scratch), byte)?;
+                if free_tx.send(values).is_err() {
+                    break;
                 }
             }
+            Ok(())
+        });
+        let mut filled = Ok(());
+        let mut pos = start;
+        while pos < end {
+            // no buffer back: the writer stopped on an error
+            let Ok(mut values) = free_rx.recv() else {
+                break;
+            };
+            let n = (end - pos).min(chunk);
+            values.resize(n as usize, T::default());
+            if let Err(e) = fill_chunk(t, pos, &mut values) {
+                filled = Err(e);
+                break;
+            }
+            stats.add(&values);
+            if full_tx.send((values, offset(pos))).is_err() {
+                break;
+            }
+            pos += n;
         }
-        stats.add(out);
-        w.write_at(
-            file,
-            path,
-            le_bytes(out, &mut bytes),
-            at + (pos - start) * size,
-        )?;
-        pos += n as u64;
-    }
-    Ok(())
+        drop(full_tx);
+        let written = writer
+            .join()
+            .unwrap_or_else(|_| Err(Failure::output("the writer thread panicked")));
+        filled.and(written)
+    })
 }
 
 /// The little-endian bytes of `v`: `v` itself on a little-endian machine

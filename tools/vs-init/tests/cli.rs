@@ -202,6 +202,45 @@ fn manifest() -> Value {
     ])
 }
 
+/// The manifest and a tensor of several 8 MiB chunks (written while the
+/// next chunk is filled).
+fn big_manifest() -> Value {
+    let mut m = manifest();
+    m.as_array_mut()
+        .unwrap()
+        .push(json!({"name": "huge", "shape": [3000, 1024], "initializer": "he_uniform"}));
+    m
+}
+
+#[test]
+fn a_tensor_of_several_chunks_is_the_library_fill() {
+    let d = scratch("chunks");
+    let m = d.join("m.json");
+    write_json(&m, &big_manifest());
+    let out = d.join("out.safetensors");
+    ok(&run(
+        &[
+            m.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--seed",
+            "6",
+            "-q",
+        ],
+        &[],
+    ));
+    let (ts, _) = read_safetensors(&out);
+    let h = find(&ts, "huge");
+    assert_eq!(
+        h.data,
+        expected_f32(
+            "\"he_uniform\"",
+            derive_seed_name(6, b"huge"),
+            &[3000, 1024]
+        )
+    );
+}
+
 #[test]
 fn manifest_gives_the_library_fills() {
     let d = scratch("manifest");
@@ -305,7 +344,7 @@ fn half_types_are_the_library_fills() {
 fn bytes_are_the_same_for_any_thread_count_and_run() {
     let d = scratch("threads");
     let m = d.join("m.json");
-    write_json(&m, &manifest());
+    write_json(&m, &big_manifest());
     let mut files = Vec::new();
     for (i, threads) in ["1", "2", "0", "2"].iter().enumerate() {
         for format in ["safetensors", "gguf"] {
@@ -1015,8 +1054,16 @@ fn an_unwritable_output_leaves_nothing() {
 fn an_error_midway_leaves_no_partial_file() {
     let d = scratch("midway");
     let m = d.join("m.json");
-    write_json(&m, &manifest());
-    for format in ["safetensors", "npy", "gguf"] {
+    write_json(&m, &big_manifest());
+    // after 3 chunks: in a small tensor; after 9: inside "huge", written
+    // by the second thread
+    for (format, after) in [
+        ("safetensors", "3"),
+        ("npy", "3"),
+        ("gguf", "3"),
+        ("safetensors", "9"),
+        ("npy", "9"),
+    ] {
         let out = d.join(format!("out.{format}"));
         let o = run(
             &[
@@ -1028,7 +1075,7 @@ fn an_error_midway_leaves_no_partial_file() {
                 "--format",
                 format,
             ],
-            &[("VS_INIT_TEST_FAIL_AFTER", "3")],
+            &[("VS_INIT_TEST_FAIL_AFTER", after)],
         );
         assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
         assert!(stderr(&o).contains("failure injected"), "{}", stderr(&o));
