@@ -155,7 +155,11 @@ impl Progress {
         self.last = Some(now);
         let secs = (now - self.start).as_secs_f64().max(1e-9);
         let rate = self.done as f64 / secs;
-        let left = (self.total - self.done) as f64 / rate.max(1.0);
+        let left = if self.done == 0 {
+            "--".to_string()
+        } else {
+            format!("{:.0}s", (self.total - self.done) as f64 / rate)
+        };
         let frac = if self.total == 0 {
             1.0
         } else {
@@ -165,12 +169,11 @@ impl Progress {
         let filled = (frac * width as f64) as usize;
         let bar: String = "#".repeat(filled) + &".".repeat(width - filled);
         eprint!(
-            "\r[{bar}] {:5.1}% {} / {}  {}/s  {:.0}s left ",
+            "\r[{bar}] {:5.1}% {} / {}  {}/s  {left} left ",
             frac * 100.0,
             mib(self.done as f64),
             mib(self.total as f64),
             mib(rate),
-            left
         );
         let _ = std::io::stderr().flush();
     }

@@ -1185,3 +1185,40 @@ fn progress_only_on_request_or_terminal_and_quiet_is_quiet() {
     assert!(o.stdout.is_empty());
     assert!(!stderr(&o).contains('\r'));
 }
+
+/// On a terminal (a pseudo-terminal made by util-linux's `script`, in
+/// Debian's essential bsdutils) the bar is shown without being asked for;
+/// `--quiet` hides it there too.
+#[test]
+fn progress_bar_on_a_terminal() {
+    let d = scratch("tty");
+    let m = d.join("m.json");
+    write_json(&m, &manifest());
+    let on_tty = |name: &str, extra: &str| {
+        let cmd = format!(
+            "'{BIN}' '{}' -o '{}' --seed 4 {extra}",
+            m.display(),
+            d.join(name).display()
+        );
+        let o = Command::new("script")
+            .args(["-qec", &cmd, "/dev/null"])
+            .output()
+            .expect("util-linux `script` (package bsdutils) runs the tool on a terminal");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let shown = on_tty("a.safetensors", "");
+    assert!(
+        shown.contains('\r') && shown.contains("100.0%") && shown.contains("left"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("tensor") && shown.contains("stddev"),
+        "{shown}"
+    );
+    let quiet = on_tty("b.safetensors", "--quiet");
+    assert!(
+        !quiet.contains('\r') && !quiet.contains("100.0%"),
+        "{quiet}"
+    );
+}
