@@ -33,11 +33,9 @@ if cargo tree --locked -e features -i num-traits | grep -q 'num-traits feature "
     exit 1
 fi
 
-step "cargo test (release; tests/kernels.rs names the SIMD kernels it exercised and skipped)"
-cargo test --locked --release
-
-step "vs-init: the command-line tool's tests (tools/vs-init: each input, format and error)"
-cargo test --locked --release -p vs-init
+step "cargo test (release, the library and tools/vs-init; tests/kernels.rs names the SIMD kernels it exercised and skipped)"
+# one invocation: the library is compiled once for both
+cargo test --locked --release --workspace
 
 step "v2 polynomials: docs/algorithm-v2.md and src/engine/v2/coefficients.rs are the fit"
 python3 scripts/v2-coefficients.py --check

@@ -24,15 +24,28 @@ pub const CHUNK_BYTES: u64 = 8 << 20;
 const FAIL_AFTER_ENV: &str = "VS_INIT_TEST_FAIL_AFTER";
 
 /// An output element: the library fills it, vs-init stores it little-endian.
-pub trait Scalar: Element + Default + bytemuck::Pod {
+pub trait Scalar: Element + Default {
     /// Its little-endian bytes into `out` (of its size).
     fn put(self, out: &mut [u8]);
     fn to_f64(self) -> f64;
+
+    /// The little-endian bytes of `v` (converted into `scratch`).
+    fn le_bytes<'a>(v: &'a [Self], scratch: &'a mut Vec<u8>) -> &'a [u8] {
+        le_bytes_copied(v, scratch)
+    }
 }
 
 impl Scalar for f32 {
     fn put(self, out: &mut [u8]) {
         out.copy_from_slice(&self.to_le_bytes());
+    }
+    /// `v` itself on a little-endian machine (no copy).
+    fn le_bytes<'a>(v: &'a [Self], scratch: &'a mut Vec<u8>) -> &'a [u8] {
+        if cfg!(target_endian = "little") {
+            bytemuck::cast_slice(v)
+        } else {
+            le_bytes_copied(v, scratch)
+        }
     }
     fn to_f64(self) -> f64 {
         f64::from(self)
@@ -42,6 +55,14 @@ impl Scalar for f32 {
 impl Scalar for f64 {
     fn put(self, out: &mut [u8]) {
         out.copy_from_slice(&self.to_le_bytes());
+    }
+    /// `v` itself on a little-endian machine (no copy).
+    fn le_bytes<'a>(v: &'a [Self], scratch: &'a mut Vec<u8>) -> &'a [u8] {
+        if cfg!(target_endian = "little") {
+            bytemuck::cast_slice(v)
+        } else {
+            le_bytes_copied(v, scratch)
+        }
     }
     fn to_f64(self) -> f64 {
         self
@@ -271,7 +292,7 @@ fn write_range<T: Scalar>(
         let mut values = vec![T::default(); (end - start) as usize];
         fill_chunk(t, start, &mut values)?;
         stats.add(&values);
-        return w.write_at(file, path, le_bytes(&values, &mut Vec::new()), at);
+        return w.write_at(file, path, T::le_bytes(&values, &mut Vec::new()), at);
     }
     std::thread::scope(|scope| {
         let (full_tx, full_rx) = mpsc::sync_channel::<(Vec<T>, u64)>(1);
@@ -282,7 +303,7 @@ fn write_range<T: Scalar>(
         let writer = scope.spawn(move || -> Result<(), Failure> {
             let mut scratch = Vec::new();
             for (values, byte) in full_rx {
-                w.write_at(file, path, le_bytes(&values, &mut scratch), byte)?;
+                w.write_at(file, path, T::le_bytes(&values, &mut scratch), byte)?;
                 if free_tx.send(values).is_err() {
                     break;
                 }
@@ -316,19 +337,14 @@ fn write_range<T: Scalar>(
     })
 }
 
-/// The little-endian bytes of `v`: `v` itself on a little-endian machine
-/// (no copy), else converted into `scratch`.
-fn le_bytes<'a, T: Scalar>(v: &'a [T], scratch: &'a mut Vec<u8>) -> &'a [u8] {
-    if cfg!(target_endian = "little") {
-        bytemuck::cast_slice(v)
-    } else {
-        let size = std::mem::size_of::<T>();
-        scratch.resize(std::mem::size_of_val(v), 0);
-        for (b, &x) in scratch.chunks_exact_mut(size).zip(v) {
-            x.put(b);
-        }
-        scratch
+/// The little-endian bytes of `v`, converted into `scratch`.
+fn le_bytes_copied<'a, T: Scalar>(v: &'a [T], scratch: &'a mut Vec<u8>) -> &'a [u8] {
+    let size = std::mem::size_of::<T>();
+    scratch.resize(std::mem::size_of_val(v), 0);
+    for (b, &x) in scratch.chunks_exact_mut(size).zip(v) {
+        x.put(b);
     }
+    scratch
 }
 
 fn write_tensor(
