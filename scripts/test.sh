@@ -11,7 +11,8 @@
 # by default), the install / Debian package checks with their consumer
 # projects and the Go package's tests (ctest labels install, package,
 # consumer, go: `ctest --preset install`), and the Python re-implementations
-# and numpy cross-checks. Exits non-zero on any failure.
+# and numpy cross-checks, and vs-init's tests (its files read back by the
+# safetensors and gguf Python packages). Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,10 +22,10 @@ step "cargo fmt --check"
 cargo fmt --all -- --check
 
 step "cargo clippy (all targets, warnings are errors)"
-cargo clippy --locked --all-targets -- -D warnings
+cargo clippy --locked --workspace --all-targets -- -D warnings
 
 step "cargo doc (private items too): broken intra-doc links are errors"
-RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps --document-private-items
+RUSTDOCFLAGS="-D warnings" cargo doc --locked --workspace --no-deps --document-private-items
 
 step "rand_distr must take exp/ln from libm, not the platform (no num-traits/std)"
 if cargo tree --locked -e features -i num-traits | grep -q 'num-traits feature "std"'; then
@@ -32,8 +33,9 @@ if cargo tree --locked -e features -i num-traits | grep -q 'num-traits feature "
     exit 1
 fi
 
-step "cargo test (release; tests/kernels.rs names the SIMD kernels it exercised and skipped)"
-cargo test --locked --release
+step "cargo test (release, the library and tools/vs-init; tests/kernels.rs names the SIMD kernels it exercised and skipped)"
+# one invocation: the library is compiled once for both
+cargo test --locked --release --workspace
 
 step "v2 polynomials: docs/algorithm-v2.md and src/engine/v2/coefficients.rs are the fit"
 python3 scripts/v2-coefficients.py --check
@@ -66,6 +68,7 @@ bash scripts/fuzz.sh "${VS_FUZZ_SECONDS:-30}"
 
 step "Python: re-implementation from docs/algorithm.md and numpy rounding"
 cargo build --locked --release --lib
+cargo build --locked --release -p vs-init
 python3 -m pytest -q tests/python
 
 printf '\nAll tests passed.\n'
