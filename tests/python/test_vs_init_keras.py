@@ -121,11 +121,10 @@ class KerasWeight:
     """A Keras variable, the layer (or RNN cell) that owns it, and the name
     vs-init gives it."""
 
-    def __init__(self, name, var, owner, prefix):
+    def __init__(self, name, var, owner):
         self.name = name
         self.var = var
         self.owner = owner
-        self.prefix = prefix
 
     @property
     def initializer(self):
@@ -142,16 +141,19 @@ def keras_weights(model, prefix: str = "") -> dict[str, KerasWeight]:
             out.update(keras_weights(layer, prefix + layer.name + "/"))
             continue
         cell = getattr(layer, "cell", None)
-        owner, path = (cell, f"{layer.name}/{cell.name}/") if cell is not None else (layer, f"{layer.name}/")
+        if cell is not None:  # SimpleRNN, GRU, LSTM: the cell holds the weights
+            owner, path = cell, f"{layer.name}/{cell.name}/"
+        else:
+            owner, path = layer, f"{layer.name}/"
         for v in owner.weights:
             # the variable is the owner's attribute of that name (Dense.kernel, ...)
             assert getattr(owner, v.name) is v, v.path
             name = prefix + path + v.name
             assert v.path == name[len(prefix):], (v.path, name)
             assert name not in out, name
-            out[name] = KerasWeight(name, v, owner, prefix)
-    # nothing of the model is left out of the mapping
-    assert sorted(w.var.path for w in out.values()) == sorted(v.path for v in model.weights)
+            out[name] = KerasWeight(name, v, owner)
+    # each of the model's variables is mapped once, nothing is left out
+    assert sorted(id(w.var) for w in out.values()) == sorted(id(v) for v in model.weights)
     return out
 
 
@@ -258,7 +260,8 @@ def load_into_keras(model_json: Path, weights: Path, expect_missing=()):
 
 def check_model(model_json: Path, weights: Path, expect_missing=()):
     """All of load_into_keras, then each kernel's statistics and each bias's
-    exact values; returns the distributions seen (and the file's tensors)."""
+    exact values; returns the distributions seen, the file's tensors and the
+    Keras model holding them."""
     model, kw, tensors = load_into_keras(model_json, weights, expect_missing)
     dists = []
     for name, t in tensors.items():
@@ -269,7 +272,7 @@ def check_model(model_json: Path, weights: Path, expect_missing=()):
         else:
             # read back from the model, not from the file
             dists.append(check_kernel(name, keras.ops.convert_to_numpy(w.var.value), w.initializer))
-    return dists, tensors
+    return dists, tensors, model
 
 
 def test_truncated_normal_moments_are_keras_constant():
@@ -282,7 +285,7 @@ def test_truncated_normal_moments_are_keras_constant():
 def test_fixture_model_in_keras(tool, tmp_path):
     out = tmp_path / "m.safetensors"
     run(tool, FIXTURE, "-o", out, "--seed", 2024, "-q")
-    dists, tensors = check_model(FIXTURE, out)
+    dists, tensors, _ = check_model(FIXTURE, out)
     # HeNormal, VarianceScaling uniform (own seed 7), GlorotNormal (own seed 42)
     assert dists == ["truncated_normal", "uniform", "truncated_normal"]
     assert tensors["dense/kernel"].shape == (25088, 10)
@@ -355,9 +358,16 @@ def test_keras_written_model_in_keras(tool, tmp_path, which):
     path.write_text(build().to_json())
     out = tmp_path / f"{which}.safetensors"
     run(tool, path, "-o", out, "--seed", 99, "-q")
-    dists, tensors = check_model(path, out)
+    dists, tensors, model = check_model(path, out)
     assert sorted(n for n in tensors if not n.endswith("bias")) == sorted(kernels)
     assert len(dists) == len(kernels)
+    if which == "nested":
+        # Keras computes with the file's values, in the file's layout
+        x = np.random.default_rng(0).standard_normal((5, 48)).astype(np.float32)
+        h = x @ tensors["block/inner_dense/kernel"] + tensors["block/inner_dense/bias"]
+        y = h @ tensors["outer_dense/kernel"] + tensors["outer_dense/bias"]
+        got = keras.ops.convert_to_numpy(model(x))
+        np.testing.assert_allclose(got, y, rtol=1e-5, atol=1e-5)
 
 
 def test_default_initializers_skipped(tool, tmp_path):
@@ -378,6 +388,6 @@ def test_default_initializers_skipped(tool, tmp_path):
     r = run(tool, path, "-o", out, "--seed", 1, "-q", "--skip-unsupported")
     assert "Orthogonal" in r.stderr, r.stderr
     skipped = ["embedding/embeddings", "lstm/lstm_cell/recurrent_kernel"]
-    dists, tensors = check_model(path, out, expect_missing=skipped)
+    dists, tensors, _ = check_model(path, out, expect_missing=skipped)
     assert sorted(tensors) == ["lstm/lstm_cell/bias", "lstm/lstm_cell/kernel"]
     assert dists == ["uniform"]
