@@ -472,7 +472,7 @@ fn run_sharded<C: shard::Comm>(args: &Args, split: Split, comm: &C) -> Result<()
     let (tensors, warnings, plans) = shard::agree(comm, prepare(args, base_seed))?;
     if lead {
         for w in &warnings {
-            eprintln!("vs-init: warning: {w}");
+            shard::say(&format!("vs-init: warning: {w}"));
         }
     }
     let (stats, _) = shard::write_sharded(
@@ -507,7 +507,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
             if !f.msg.is_empty() {
-                eprintln!("vs-init: error: {}", f.msg);
+                shard::say(&format!("vs-init: error: {}", f.msg));
             }
             ExitCode::from(f.code)
         }

@@ -124,6 +124,14 @@ pub fn shares(split: Split, tensors: &[Tensor], rank: usize, size: usize) -> Vec
     out
 }
 
+/// Prints `line` on stderr in one write: mpirun forwards each write of
+/// each rank, and the pieces of `eprintln!` (unbuffered) could interleave
+/// with other ranks' lines.
+pub fn say(line: &str) {
+    use std::io::Write;
+    let _ = std::io::stderr().write_all(format!("{line}\n").as_bytes());
+}
+
 /// The test hook of a failing rank: `VS_INIT_TEST_FAIL_RANK=r` limits
 /// `VS_INIT_TEST_FAIL_AFTER` to rank `r` (docs/vs-init.md).
 const FAIL_RANK_ENV: &str = "VS_INIT_TEST_FAIL_RANK";
@@ -181,11 +189,11 @@ pub fn write_sharded<C: Comm>(
         .sum();
     let total: u64 = tensors.iter().map(Tensor::nbytes).sum();
     if my_bytes == 0 && total > 0 && !quiet {
-        eprintln!(
+        say(&format!(
             "vs-init: rank {rank}/{size}: no share of the data (--shard {}: {} tensors for {size} ranks); idle",
             split.name(),
             tensors.len()
-        );
+        ));
     }
     // rank 0's process id names the temporary of every rank
     let tmp_path = write::temp_beside(target, comm.bcast_u64(u64::from(std::process::id())));
@@ -275,7 +283,9 @@ pub fn write_sharded<C: Comm>(
         })
         .collect();
     if !quiet {
-        eprintln!("vs-init: rank {rank}/{size} wrote {my_bytes} bytes");
+        say(&format!(
+            "vs-init: rank {rank}/{size} wrote {my_bytes} bytes"
+        ));
     }
     Ok((stats, my_bytes))
 }
