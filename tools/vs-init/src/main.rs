@@ -353,11 +353,15 @@ fn summary(tensors: &[Tensor], stats: &[write::Stats]) -> String {
     out
 }
 
-/// The tensors, the warnings of skipped ones and the file layout.
-fn prepare(
-    args: &Args,
-    base_seed: u64,
-) -> Result<(Vec<Tensor>, Vec<String>, Vec<FilePlan>), Failure> {
+/// What is written: the tensors, the warnings of skipped ones, the file
+/// layout.
+struct Prepared {
+    tensors: Vec<Tensor>,
+    warnings: Vec<String>,
+    plans: Vec<FilePlan>,
+}
+
+fn prepare(args: &Args, base_seed: u64) -> Result<Prepared, Failure> {
     let (tensors, warnings) = read_input(args, base_seed)?;
     let meta = [
         (
@@ -368,7 +372,11 @@ fn prepare(
         ("algorithm", Algorithm::DEFAULT.name().to_string()),
     ];
     let plans = layout::plan(args.format, &tensors, &meta)?;
-    Ok((tensors, warnings, plans))
+    Ok(Prepared {
+        tensors,
+        warnings,
+        plans,
+    })
 }
 
 fn print_drawn(s: u64) {
@@ -413,7 +421,11 @@ fn run(args: &Args) -> Result<(), Failure> {
             s
         }
     };
-    let (tensors, warnings, plans) = prepare(args, base_seed)?;
+    let Prepared {
+        tensors,
+        warnings,
+        plans,
+    } = prepare(args, base_seed)?;
     for w in &warnings {
         eprintln!("vs-init: warning: {w}");
     }
@@ -469,7 +481,11 @@ fn run_sharded<C: shard::Comm>(args: &Args, split: Split, comm: &C) -> Result<()
             s
         }
     };
-    let (tensors, warnings, plans) = shard::agree(comm, prepare(args, base_seed))?;
+    let Prepared {
+        tensors,
+        warnings,
+        plans,
+    } = shard::agree(comm, prepare(args, base_seed))?;
     if lead {
         for w in &warnings {
             shard::say(&format!("vs-init: warning: {w}"));
