@@ -447,8 +447,21 @@ fn run(args: &Args) -> Result<(), Failure> {
 #[cfg(feature = "mpi")]
 fn run_mpi(args: &Args, split: Split) -> Result<(), Failure> {
     let world = mpi::World::init()?;
-    run_sharded(args, split, &world)
-    // MPI is finalized as `world` is dropped, on every rank
+    let result = run_sharded(args, split, &world);
+    // The failing rank's message goes out before any rank exits: mpirun
+    // stops the whole job at the first non-zero exit, and a later message
+    // would be lost. Then MPI is finalized as `world` is dropped.
+    if let Err(f) = &result
+        && !f.msg.is_empty()
+    {
+        shard::say(&format!("vs-init: error: {}", f.msg));
+    }
+    world.barrier();
+    drop(world);
+    result.map_err(|f| Failure {
+        msg: String::new(),
+        ..f
+    })
 }
 
 #[cfg(not(feature = "mpi"))]

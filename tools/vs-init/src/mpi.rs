@@ -43,6 +43,7 @@ unsafe extern "C" {
     ) -> c_int;
     fn MPI_Comm_rank(comm: Handle, rank: *mut c_int) -> c_int;
     fn MPI_Comm_size(comm: Handle, size: *mut c_int) -> c_int;
+    fn MPI_Barrier(comm: Handle) -> c_int;
     fn MPI_Bcast(
         buffer: *mut c_void,
         count: c_int,
@@ -148,6 +149,14 @@ impl World {
             rank: usize::try_from(rank).unwrap_or(0),
             size: usize::try_from(size).unwrap_or(1).max(1),
         })
+    }
+}
+
+impl World {
+    /// Waits for every rank.
+    pub fn barrier(&self) {
+        // SAFETY: MPI is initialized; the world communicator handle.
+        unsafe { check("MPI_Barrier", MPI_Barrier(world())) }
     }
 }
 
