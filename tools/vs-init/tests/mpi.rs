@@ -41,8 +41,18 @@ fn one(args: &[&str]) -> Output {
 
 /// `mpirun -np n vs-init args` with `env`. Open MPI refuses more ranks
 /// than cores without --oversubscribe and root (CI) without
-/// --allow-run-as-root and its two environment variables.
+/// --allow-run-as-root and its two environment variables. Each mpirun
+/// gets a session directory of its own: two starting at once in the same
+/// one can fail (Open MPI 4.1: "mkdir ... /tmp/ompi.<host>.<uid>: File
+/// exists"); short, since it holds Unix sockets.
 fn mpirun(n: usize, args: &[&str], env: &[(&str, &str)]) -> Output {
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
+    let session = std::env::temp_dir().join(format!(
+        "vsi-{}-{}",
+        std::process::id(),
+        CALLS.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&session).unwrap();
     let mut c = Command::new("mpirun");
     c.args([
         "-np",
@@ -53,12 +63,17 @@ fn mpirun(n: usize, args: &[&str], env: &[(&str, &str)]) -> Output {
     .arg(BIN)
     .args(args)
     .env("OMPI_ALLOW_RUN_AS_ROOT", "1")
-    .env("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1");
+    .env("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
+    .env("OMPI_MCA_orte_tmpdir_base", &session)
+    .env("TMPDIR", &session);
     for (k, v) in env {
         c.env(k, v);
     }
-    c.output()
-        .expect("cannot run mpirun (Debian: apt-get install openmpi-bin libopenmpi-dev)")
+    let o = c
+        .output()
+        .expect("cannot run mpirun (Debian: apt-get install openmpi-bin libopenmpi-dev)");
+    let _ = std::fs::remove_dir_all(&session);
+    o
 }
 
 fn entries(d: &Path) -> Vec<String> {
