@@ -8,7 +8,7 @@
 //! MPI implementations (MPICH: integer handles) have another ABI: this
 //! module is for Open MPI only. All `unsafe` of vs-init is here.
 
-use std::ffi::{c_int, c_void};
+use std::ffi::{c_char, c_int, c_void};
 
 use crate::Failure;
 use crate::shard::Comm;
@@ -37,7 +37,7 @@ unsafe extern "C" {
     fn MPI_Initialized(flag: *mut c_int) -> c_int;
     fn MPI_Init_thread(
         argc: *mut c_int,
-        argv: *mut *mut *mut i8,
+        argv: *mut *mut *mut c_char,
         required: c_int,
         provided: *mut c_int,
     ) -> c_int;
