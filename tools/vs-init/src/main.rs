@@ -380,9 +380,9 @@ fn prepare(args: &Args, base_seed: u64) -> Result<Prepared, Failure> {
 }
 
 fn print_drawn(s: u64) {
-    eprintln!(
+    shard::say(&format!(
         "vs-init: no --seed given; drew seed {s} (run again with --seed {s} to get the same file)"
-    );
+    ));
 }
 
 /// The summary table and line (stdout).
