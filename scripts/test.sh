@@ -12,7 +12,8 @@
 # projects and the Go package's tests (ctest labels install, package,
 # consumer, go: `ctest --preset install`), and the Python re-implementations
 # and numpy cross-checks, and vs-init's tests (its files read back by the
-# safetensors and gguf Python packages). Exits non-zero on any failure.
+# safetensors and gguf Python packages; its shared writes under mpirun on
+# 1-7 ranks). Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,6 +37,17 @@ fi
 step "cargo test (release, the library and tools/vs-init; tests/kernels.rs names the SIMD kernels it exercised and skipped)"
 # one invocation: the library is compiled once for both
 cargo test --locked --release --workspace
+
+step "vs-init across MPI ranks (feature mpi): clippy, then mpirun on 1, 2, 3, 4, 7 ranks (tools/vs-init/tests/mpi.rs)"
+if command -v mpirun >/dev/null && { pkg-config --exists ompi-c 2>/dev/null || command -v mpicc >/dev/null; }; then
+    cargo clippy --locked -p vs-init --features mpi --all-targets -- -D warnings
+    cargo test --locked --release -p vs-init --features mpi --test mpi
+elif [ "${VS_REQUIRE_TEST_TOOLS:-0}" = 1 ]; then
+    echo "error: Open MPI not found (apt-get install openmpi-bin libopenmpi-dev)" >&2
+    exit 1
+else
+    echo "skipped: Open MPI not found (apt-get install openmpi-bin libopenmpi-dev)" >&2
+fi
 
 step "v2 polynomials: docs/algorithm-v2.md and src/engine/v2/coefficients.rs are the fit"
 python3 scripts/v2-coefficients.py --check

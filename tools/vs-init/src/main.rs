@@ -7,6 +7,11 @@
 mod keras;
 mod layout;
 mod manifest;
+#[cfg(feature = "mpi")]
+mod mpi;
+// without the `mpi` feature only the tests run the sharded writer
+#[cfg_attr(not(feature = "mpi"), allow(dead_code))]
+mod shard;
 mod tensor;
 mod write;
 
@@ -17,10 +22,12 @@ use std::process::ExitCode;
 use serde_json::Value;
 use variance_scaling::{Algorithm, Config, Distribution, Initializer, Mode};
 
-use layout::Format;
+use layout::{FilePlan, Format};
+use shard::Split;
 use tensor::{DType, Fill, Tensor};
 
-/// An error and its exit status.
+/// An error and its exit status. An empty message is not printed (a rank
+/// of `--shard` that stops because another one failed and reported).
 #[derive(Debug)]
 pub struct Failure {
     pub code: u8,
@@ -77,6 +84,10 @@ options:
                          derive_seed_name(S, its name). Without it a seed is
                          drawn and printed.
   --threads N            at most N threads per fill (0: all cores, the default)
+  --shard SPLIT          under mpirun: the ranks write the file together, each
+                         its share: rows (dim-0 blocks of every tensor),
+                         columns (blocks of the last dimension), layers
+                         (whole tensors); needs a build with --features mpi
   --skip-unsupported     warn about unsupported layers and initializers and
                          leave their tensors out, instead of failing
   --progress             show the progress bar even when stderr is not a
@@ -96,6 +107,7 @@ struct Args {
     dtype: DType,
     seed: Option<u64>,
     threads: Option<u32>,
+    shard: Option<Split>,
     skip_unsupported: bool,
     progress: bool,
     quiet: bool,
@@ -116,6 +128,7 @@ fn parse_args(argv: &[String]) -> Result<Option<Args>, Failure> {
     let mut dtype = DType::F32;
     let mut seed = None;
     let mut threads = None;
+    let mut shard = None;
     let (mut skip, mut progress, mut quiet) = (false, false, false);
     let mut it = argv.iter();
     while let Some(a) = it.next() {
@@ -175,6 +188,14 @@ fn parse_args(argv: &[String]) -> Result<Option<Args>, Failure> {
                     ))
                 })?);
             }
+            "--shard" => {
+                let v = value(flag)?;
+                shard = Some(Split::parse(&v).ok_or_else(|| {
+                    Failure::usage(format!(
+                        "--shard must be rows, columns or layers; received: {v:?}"
+                    ))
+                })?);
+            }
             "--skip-unsupported" => skip = true,
             "--progress" => progress = true,
             "-q" | "--quiet" => quiet = true,
@@ -200,6 +221,7 @@ fn parse_args(argv: &[String]) -> Result<Option<Args>, Failure> {
         dtype,
         seed,
         threads,
+        shard,
         skip_unsupported: skip,
         progress,
         quiet,
@@ -331,24 +353,16 @@ fn summary(tensors: &[Tensor], stats: &[write::Stats]) -> String {
     out
 }
 
-fn run(args: &Args) -> Result<(), Failure> {
-    if let Some(n) = args.threads {
-        variance_scaling::parallel::set_max_threads(n);
-    }
-    let base_seed = match args.seed {
-        Some(s) => s,
-        None => {
-            let s = draw_seed()?;
-            eprintln!(
-                "vs-init: no --seed given; drew seed {s} (run again with --seed {s} to get the same file)"
-            );
-            s
-        }
-    };
+/// What is written: the tensors, the warnings of skipped ones, the file
+/// layout.
+struct Prepared {
+    tensors: Vec<Tensor>,
+    warnings: Vec<String>,
+    plans: Vec<FilePlan>,
+}
+
+fn prepare(args: &Args, base_seed: u64) -> Result<Prepared, Failure> {
     let (tensors, warnings) = read_input(args, base_seed)?;
-    for w in &warnings {
-        eprintln!("vs-init: warning: {w}");
-    }
     let meta = [
         (
             "generator",
@@ -358,9 +372,65 @@ fn run(args: &Args) -> Result<(), Failure> {
         ("algorithm", Algorithm::DEFAULT.name().to_string()),
     ];
     let plans = layout::plan(args.format, &tensors, &meta)?;
+    Ok(Prepared {
+        tensors,
+        warnings,
+        plans,
+    })
+}
+
+fn print_drawn(s: u64) {
+    shard::say(&format!(
+        "vs-init: no --seed given; drew seed {s} (run again with --seed {s} to get the same file)"
+    ));
+}
+
+/// The summary table and line (stdout).
+fn report(args: &Args, tensors: &[Tensor], stats: &[write::Stats], secs: f64, base_seed: u64) {
+    if args.quiet {
+        return;
+    }
     let total: u64 = tensors.iter().map(Tensor::nbytes).sum();
-    let show = !args.quiet && (args.progress || std::io::stderr().is_terminal());
-    let mut progress = write::Progress::new(show, total);
+    print!("{}", summary(tensors, stats));
+    println!(
+        "{} tensors, {} bytes of data written to {} in {:.3} s ({:.1} MiB/s); seed {base_seed}",
+        tensors.len(),
+        total,
+        args.output.display(),
+        secs,
+        total as f64 / secs.max(1e-9) / (1u64 << 20) as f64
+    );
+}
+
+fn show_progress(args: &Args) -> bool {
+    !args.quiet && (args.progress || std::io::stderr().is_terminal())
+}
+
+fn run(args: &Args) -> Result<(), Failure> {
+    if let Some(split) = args.shard {
+        return run_mpi(args, split);
+    }
+    if let Some(n) = args.threads {
+        variance_scaling::parallel::set_max_threads(n);
+    }
+    let base_seed = match args.seed {
+        Some(s) => s,
+        None => {
+            let s = draw_seed()?;
+            print_drawn(s);
+            s
+        }
+    };
+    let Prepared {
+        tensors,
+        warnings,
+        plans,
+    } = prepare(args, base_seed)?;
+    for w in &warnings {
+        eprintln!("vs-init: warning: {w}");
+    }
+    let total: u64 = tensors.iter().map(Tensor::nbytes).sum();
+    let mut progress = write::Progress::new(show_progress(args), total);
     let result = write::write_all(
         &args.output,
         args.format == Format::Npy,
@@ -370,16 +440,87 @@ fn run(args: &Args) -> Result<(), Failure> {
     );
     progress.finish();
     let stats = result?;
-    if !args.quiet {
-        print!("{}", summary(&tensors, &stats));
-        let secs = progress.elapsed();
-        println!(
-            "{} tensors, {} bytes of data written to {} in {:.3} s ({:.1} MiB/s); seed {base_seed}",
-            tensors.len(),
-            total,
-            args.output.display(),
-            secs,
-            total as f64 / secs.max(1e-9) / (1u64 << 20) as f64
+    report(args, &tensors, &stats, progress.elapsed(), base_seed);
+    Ok(())
+}
+
+#[cfg(feature = "mpi")]
+fn run_mpi(args: &Args, split: Split) -> Result<(), Failure> {
+    let world = mpi::World::init()?;
+    let result = run_sharded(args, split, &world);
+    // The failing rank's message goes out before any rank exits: mpirun
+    // stops the whole job at the first non-zero exit, and a later message
+    // would be lost. Then MPI is finalized as `world` is dropped.
+    if let Err(f) = &result
+        && !f.msg.is_empty()
+    {
+        shard::say(&format!("vs-init: error: {}", f.msg));
+    }
+    world.barrier();
+    drop(world);
+    result.map_err(|f| Failure {
+        msg: String::new(),
+        ..f
+    })
+}
+
+#[cfg(not(feature = "mpi"))]
+fn run_mpi(_: &Args, split: Split) -> Result<(), Failure> {
+    Err(Failure::usage(format!(
+        "--shard {}: this vs-init was built without MPI support; build it with `cargo build --release -p vs-init --features mpi` (needs Open MPI: libopenmpi-dev) and run it under mpirun",
+        split.name()
+    )))
+}
+
+/// `--shard`: this rank's part of the run, with the other ranks of `comm`
+/// (src/shard.rs). Every rank reads the input; rank 0 alone prints the
+/// drawn seed, the warnings and the summary.
+#[cfg_attr(not(feature = "mpi"), allow(dead_code))]
+fn run_sharded<C: shard::Comm>(args: &Args, split: Split, comm: &C) -> Result<(), Failure> {
+    let start = std::time::Instant::now();
+    if let Some(n) = args.threads {
+        variance_scaling::parallel::set_max_threads(n);
+    }
+    let lead = comm.rank() == 0;
+    let base_seed = match args.seed {
+        Some(s) => s,
+        None => {
+            // rank 0 draws the seed of every rank
+            let drawn = if lead { draw_seed() } else { Ok(0) };
+            let s = comm.bcast_u64(shard::agree(comm, drawn)?);
+            if lead {
+                print_drawn(s);
+            }
+            s
+        }
+    };
+    let Prepared {
+        tensors,
+        warnings,
+        plans,
+    } = shard::agree(comm, prepare(args, base_seed))?;
+    if lead {
+        for w in &warnings {
+            shard::say(&format!("vs-init: warning: {w}"));
+        }
+    }
+    let (stats, _) = shard::write_sharded(
+        comm,
+        split,
+        &args.output,
+        args.format == Format::Npy,
+        &plans,
+        &tensors,
+        show_progress(args),
+        args.quiet,
+    )?;
+    if lead {
+        report(
+            args,
+            &tensors,
+            &stats,
+            start.elapsed().as_secs_f64(),
+            base_seed,
         );
     }
     Ok(())
@@ -394,7 +535,9 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
-            eprintln!("vs-init: error: {}", f.msg);
+            if !f.msg.is_empty() {
+                shard::say(&format!("vs-init: error: {}", f.msg));
+            }
             ExitCode::from(f.code)
         }
     }

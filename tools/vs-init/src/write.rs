@@ -212,10 +212,10 @@ impl Progress {
 }
 
 /// A temporary file or directory that is removed unless committed.
-struct Temp {
-    path: PathBuf,
-    dir: bool,
-    keep: bool,
+pub struct Temp {
+    pub path: PathBuf,
+    pub dir: bool,
+    pub keep: bool,
 }
 
 impl Drop for Temp {
@@ -230,26 +230,67 @@ impl Drop for Temp {
     }
 }
 
-fn io_fail(what: &Path, e: std::io::Error) -> Failure {
+pub fn io_fail(what: &Path, e: std::io::Error) -> Failure {
     Failure::output(format!("cannot write {}: {e}", what.display()))
 }
 
+/// The test hook's value: `Some(N)` when `VS_INIT_TEST_FAIL_AFTER=N` is set.
+pub fn fail_after_from_env() -> Option<u64> {
+    std::env::var(FAIL_AFTER_ENV)
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+}
+
 /// Counts chunk writes for the test hook.
-struct Writer<'a> {
-    fail_after: Option<u64>,
-    chunks: u64,
-    progress: &'a mut Progress,
+pub struct Writer<'a> {
+    pub fail_after: Option<u64>,
+    pub chunks: u64,
+    pub progress: &'a mut Progress,
 }
 
 impl Writer<'_> {
-    fn write_at(&mut self, file: &File, path: &Path, bytes: &[u8], at: u64) -> Result<(), Failure> {
+    fn check_hook(&self, path: &Path) -> Result<(), Failure> {
         if self.fail_after.is_some_and(|n| self.chunks >= n) {
             return Err(io_fail(
                 path,
                 std::io::Error::other(format!("failure injected by {FAIL_AFTER_ENV}")),
             ));
         }
+        Ok(())
+    }
+
+    fn write_at(&mut self, file: &File, path: &Path, bytes: &[u8], at: u64) -> Result<(), Failure> {
+        self.check_hook(path)?;
         file.write_all_at(bytes, at).map_err(|e| io_fail(path, e))?;
+        self.chunks += 1;
+        self.progress.add(bytes.len() as u64);
+        Ok(())
+    }
+
+    /// Writes `bytes`, `rows` equal pieces of it, the `q`-th at
+    /// `at + q * stride`: one chunk for the test hook and the progress bar.
+    fn write_rows(
+        &mut self,
+        file: &File,
+        path: &Path,
+        bytes: &[u8],
+        rows: u64,
+        at: u64,
+        stride: u64,
+    ) -> Result<(), Failure> {
+        self.check_hook(path)?;
+        if rows > 0 {
+            let piece = bytes.len() / rows as usize;
+            if piece as u64 == stride {
+                // the rows are back to back in the file too: one write
+                file.write_all_at(bytes, at).map_err(|e| io_fail(path, e))?;
+            } else {
+                for (q, row) in bytes.chunks_exact(piece).enumerate() {
+                    file.write_all_at(row, at + q as u64 * stride)
+                        .map_err(|e| io_fail(path, e))?;
+                }
+            }
+        }
         self.chunks += 1;
         self.progress.add(bytes.len() as u64);
         Ok(())
@@ -347,6 +388,168 @@ fn le_bytes_copied<'a, T: Scalar>(v: &'a [T], scratch: &'a mut Vec<u8>) -> &'a [
     scratch
 }
 
+/// What one rank writes of a tensor (`vs-init --shard`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Share {
+    /// The elements `[start, end)` of the flattened tensor.
+    Range(u64, u64),
+    /// The columns `[start, end)` of the last dimension, in every row.
+    Columns(u64, u64),
+}
+
+impl Share {
+    /// The elements of `t` in this share.
+    pub fn count(self, t: &Tensor) -> u64 {
+        match self {
+            Share::Range(a, b) => b - a,
+            Share::Columns(a, b) => match t.shape.last() {
+                Some(&c) if c > 0 => t.count() / c as u64 * (b - a),
+                Some(_) => 0,
+                None => b - a,
+            },
+        }
+    }
+}
+
+/// Fills the box `[start, start + extent)` of `t` (row-major in the box):
+/// the library's slice fill, or the constants' rule per element.
+fn fill_box<T: Scalar>(
+    t: &Tensor,
+    start: &[i64],
+    extent: &[i64],
+    out: &mut [T],
+) -> Result<(), Failure> {
+    match &t.fill {
+        Fill::Scaling(init) => init
+            .fill_slice(&t.shape, start, extent, out)
+            .map_err(|e| Failure::input(format!("tensor \"{}\": {}", t.name, e.message()))),
+        Fill::Blocks { .. } => {
+            // the flat index of each element of the box, then the same
+            // rule as a range fill
+            let n = t.shape.len();
+            let mut idx: Vec<i64> = start.to_vec();
+            for x in out.iter_mut() {
+                let flat = idx
+                    .iter()
+                    .zip(&t.shape)
+                    .fold(0u64, |f, (&i, &d)| f * d as u64 + i as u64);
+                fill_chunk(t, flat, std::slice::from_mut(x))?;
+                for k in (0..n).rev() {
+                    idx[k] += 1;
+                    if idx[k] < start[k] + extent[k] {
+                        break;
+                    }
+                    idx[k] = start[k];
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Writes the columns `[c0, c1)` of the last dimension of `t` (whose
+/// data starts at byte `at`): boxes of whole dim-0 slices (as many as fit
+/// in a chunk, at least one) filled by the slice fill, each row's piece
+/// written at its place.
+fn write_columns<T: Scalar>(
+    w: &mut Writer,
+    file: &File,
+    path: &Path,
+    t: &Tensor,
+    (c0, c1): (u64, u64),
+    at: u64,
+    stats: &mut Stats,
+) -> Result<(), Failure> {
+    let size = t.dtype.size();
+    let cols = match t.shape.last() {
+        Some(&c) => c as u64,
+        // a scalar: one column
+        None => return write_range::<T>(w, file, path, t, (c0, c1), at, stats),
+    };
+    let width = c1 - c0;
+    if width == 0 || t.count() == 0 {
+        return Ok(());
+    }
+    let n = t.shape.len();
+    // dim-0 slices, and rows (of the last dimension) in each
+    let (d0, slice_rows) = if n >= 2 {
+        let d0 = t.shape[0] as u64;
+        (d0, t.count() / cols / d0)
+    } else {
+        (1, 1)
+    };
+    let per_chunk = (CHUNK_BYTES / size / (slice_rows * width)).max(1);
+    let mut values: Vec<T> = Vec::new();
+    let mut scratch = Vec::new();
+    let mut i0 = 0;
+    while i0 < d0 {
+        let k = per_chunk.min(d0 - i0);
+        let (start, extent): (Vec<i64>, Vec<i64>) = if n >= 2 {
+            let mut start = vec![0i64; n];
+            let mut extent = t.shape.clone();
+            start[0] = i0 as i64;
+            extent[0] = k as i64;
+            start[n - 1] = c0 as i64;
+            extent[n - 1] = width as i64;
+            (start, extent)
+        } else {
+            (vec![c0 as i64], vec![width as i64])
+        };
+        let rows = k * slice_rows;
+        values.clear();
+        values.resize((rows * width) as usize, T::default());
+        fill_box(t, &start, &extent, &mut values)?;
+        stats.add(&values);
+        let first_row = i0 * slice_rows;
+        w.write_rows(
+            file,
+            path,
+            T::le_bytes(&values, &mut scratch),
+            rows,
+            at + (first_row * cols + c0) * size,
+            cols * size,
+        )?;
+        i0 += k;
+    }
+    Ok(())
+}
+
+/// Writes one rank's `share` of tensor `t`, whose data starts at byte `at`
+/// of `file`.
+pub fn write_share(
+    w: &mut Writer,
+    file: &File,
+    path: &Path,
+    t: &Tensor,
+    share: Share,
+    at: u64,
+    stats: &mut Stats,
+) -> Result<(), Failure> {
+    let size = t.dtype.size();
+    match share {
+        Share::Range(a, b) if a < b => {
+            let range = (a, b);
+            let at = at + a * size;
+            match t.dtype {
+                DType::F32 => write_range::<f32>(w, file, path, t, range, at, stats),
+                DType::F64 => write_range::<f64>(w, file, path, t, range, at, stats),
+                DType::F16 => write_range::<half::f16>(w, file, path, t, range, at, stats),
+                DType::BF16 => write_range::<half::bf16>(w, file, path, t, range, at, stats),
+            }
+        }
+        Share::Range(..) => Ok(()),
+        Share::Columns(a, b) => {
+            let cols = (a, b);
+            match t.dtype {
+                DType::F32 => write_columns::<f32>(w, file, path, t, cols, at, stats),
+                DType::F64 => write_columns::<f64>(w, file, path, t, cols, at, stats),
+                DType::F16 => write_columns::<half::f16>(w, file, path, t, cols, at, stats),
+                DType::BF16 => write_columns::<half::bf16>(w, file, path, t, cols, at, stats),
+            }
+        }
+    }
+}
+
 fn write_tensor(
     w: &mut Writer,
     file: &File,
@@ -364,28 +567,38 @@ fn write_tensor(
     }
 }
 
-/// A temporary name beside `target`.
-fn temp_beside(target: &Path) -> Result<PathBuf, Failure> {
+/// A temporary name beside `target`, made unique by the process id `pid`.
+pub fn temp_beside(target: &Path, pid: u64) -> Result<PathBuf, Failure> {
     let name = target
         .file_name()
         .ok_or_else(|| Failure::output(format!("output {} has no file name", target.display())))?;
-    let tmp = format!(
-        ".{}.vs-init-{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    );
+    let tmp = format!(".{}.vs-init-{pid}.tmp", name.to_string_lossy());
     Ok(target.with_file_name(tmp))
 }
 
-/// Creates, fills and renames the planned files. `dir`: the plans are
-/// files in the output directory `target` (npy).
-pub fn write_all(
-    target: &Path,
-    dir: bool,
-    plans: &[FilePlan],
-    tensors: &[Tensor],
-    progress: &mut Progress,
-) -> Result<Vec<Stats>, Failure> {
+/// The path of `plan`'s file in the temporary `tmp_path`.
+pub fn plan_path(tmp_path: &Path, plan: &FilePlan) -> PathBuf {
+    match &plan.name {
+        Some(n) => tmp_path.join(n),
+        None => tmp_path.to_path_buf(),
+    }
+}
+
+/// Creates `plan`'s file at `path` with its full length and its header.
+pub fn create_file(path: &Path, target: &Path, plan: &FilePlan) -> Result<File, Failure> {
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| io_fail(target, e))?;
+    file.set_len(plan.len).map_err(|e| io_fail(target, e))?;
+    file.write_all_at(&plan.header, 0)
+        .map_err(|e| io_fail(target, e))?;
+    Ok(file)
+}
+
+/// Refuses an output that is a directory (or, for npy, one that exists).
+pub fn check_target(target: &Path, dir: bool) -> Result<(), Failure> {
     if dir {
         if target.exists() {
             return Err(Failure::output(format!(
@@ -399,10 +612,21 @@ pub fn write_all(
             target.display()
         )));
     }
-    let fail_after = std::env::var(FAIL_AFTER_ENV)
-        .ok()
-        .and_then(|s| s.parse::<u64>().ok());
-    let tmp_path = temp_beside(target)?;
+    Ok(())
+}
+
+/// Creates, fills and renames the planned files. `dir`: the plans are
+/// files in the output directory `target` (npy).
+pub fn write_all(
+    target: &Path,
+    dir: bool,
+    plans: &[FilePlan],
+    tensors: &[Tensor],
+    progress: &mut Progress,
+) -> Result<Vec<Stats>, Failure> {
+    check_target(target, dir)?;
+    let fail_after = fail_after_from_env();
+    let tmp_path = temp_beside(target, u64::from(std::process::id()))?;
     let mut temp = Temp {
         path: tmp_path.clone(),
         dir,
@@ -418,18 +642,7 @@ pub fn write_all(
         progress,
     };
     for plan in plans {
-        let path = match &plan.name {
-            Some(n) => tmp_path.join(n),
-            None => tmp_path.clone(),
-        };
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .map_err(|e| io_fail(target, e))?;
-        file.set_len(plan.len).map_err(|e| io_fail(target, e))?;
-        file.write_all_at(&plan.header, 0)
-            .map_err(|e| io_fail(target, e))?;
+        let file = create_file(&plan_path(&tmp_path, plan), target, plan)?;
         for &(i, at) in &plan.parts {
             write_tensor(&mut w, &file, target, &tensors[i], at, &mut stats[i])?;
         }

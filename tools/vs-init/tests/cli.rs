@@ -1135,6 +1135,7 @@ fn bad_arguments_name_the_value() {
         (vec![m, "-o", "x", "--seed", "-1"], "\"-1\""),
         (vec![m, "-o", "x", "--threads", "many"], "\"many\""),
         (vec![m, "-o", "x", "--bogus"], "\"--bogus\""),
+        (vec![m, "-o", "x", "--shard", "diagonal"], "\"diagonal\""),
         (vec![m], "-o"),
         (vec![m, "-o"], "-o"),
     ] {
@@ -1146,6 +1147,33 @@ fn bad_arguments_name_the_value() {
     let o = run(&["--help"], &[]);
     ok(&o);
     assert!(String::from_utf8_lossy(&o.stdout).contains("--skip-unsupported"));
+}
+
+/// Without the `mpi` feature `--shard` is refused before anything is
+/// read or written (tests/mpi.rs runs it under mpirun with the feature).
+#[cfg(not(feature = "mpi"))]
+#[test]
+fn shard_needs_a_build_with_mpi() {
+    let d = scratch("shard_no_mpi");
+    let out = d.join("m.safetensors");
+    for split in ["rows", "columns", "layers"] {
+        let o = run(
+            &[
+                data("model_to_json.json").to_str().unwrap(),
+                "-o",
+                out.to_str().unwrap(),
+                "--shard",
+                split,
+            ],
+            &[],
+        );
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        let err = stderr(&o);
+        assert!(err.contains("built without MPI support"), "{err}");
+        assert!(err.contains(&format!("--shard {split}")), "{err}");
+        assert!(err.contains("--features mpi"), "{err}");
+        assert!(entries(&d).is_empty());
+    }
 }
 
 #[test]
