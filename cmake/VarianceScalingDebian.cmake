@@ -7,11 +7,12 @@
 #        libvariance-scaling0_<v>-1_<arch>.deb
 #        libvariance-scaling-dev_<v>-1_<arch>.deb
 #        libvariance-scaling0-dbgsym_<v>-1_<arch>.deb
+#        variance-scaling-tools_<v>-1_<arch>.deb
 #
 # The ctest tests labelled `package` (cmake/VarianceScalingInstallTests.cmake)
 # build the same packages in a nested tree and check them.
 #
-# Three packages, one per install component:
+# Four packages, one per install component:
 #   runtime -> libvariance-scaling<ABI major>: the .so (stripped) and its
 #              soname link (Section libs; shlibs, ldconfig trigger)
 #   dev     -> libvariance-scaling-dev: header, .a (stripped of debug info),
@@ -28,7 +29,13 @@
 #              last two added after CPack built it: see
 #              cmake/VarianceScalingCPackProject.cmake.in). gdb, valgrind,
 #              perf and debuginfod find the file by the library's build ID.
-# runtime and dev carry /usr/share/doc/<package>/copyright
+#   tools   -> variance-scaling-tools: /usr/bin/vs-init (stripped; its debug
+#              info is not packaged) and its man page (Section utils;
+#              Depends from dpkg-shlibdeps on the binary: libc6, libgcc-s1
+#              and, when built with MPI, Open MPI's libmpi package; the
+#              library is linked in statically, as a Rust rlib, so it does
+#              not depend on the runtime package)
+# runtime, dev and tools carry /usr/share/doc/<package>/copyright
 # (packaging/debian/copyright, DEP-5) and changelog.Debian.gz
 # (packaging/debian/changelog, whose top entry must name the package
 # version: add an entry when Cargo.toml's version changes).
@@ -65,9 +72,11 @@ execute_process(
   COMMAND_ERROR_IS_FATAL ANY)
 
 # copyright and changelog per package.
-foreach(_vs_comp IN ITEMS runtime dev)
+foreach(_vs_comp IN ITEMS runtime dev tools)
   if(_vs_comp STREQUAL "runtime")
     set(_vs_pkg "${VS_DEB_RUNTIME_PACKAGE}")
+  elseif(_vs_comp STREQUAL "tools")
+    set(_vs_pkg "${VS_DEB_TOOLS_PACKAGE}")
   else()
     set(_vs_pkg "${VS_DEB_DEV_PACKAGE}")
   endif()
@@ -137,7 +146,7 @@ set(CPACK_PACKAGE_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}/packages")
 # The libraries are stripped when built (CMakeLists.txt): nothing is left
 # for CPack to strip.
 set(CPACK_STRIP_FILES OFF)
-set(CPACK_COMPONENTS_ALL runtime dev debug)
+set(CPACK_COMPONENTS_ALL runtime dev debug tools)
 
 set(CPACK_DEB_COMPONENT_INSTALL ON)
 set(CPACK_DEBIAN_FILE_NAME "DEB-DEFAULT")
@@ -196,6 +205,20 @@ ${_vs_deb_long_description}
 This package contains the C header, the static library, the pkg-config
 file and the CMake package (find_package(VarianceScaling)).")
 
+# tools: vs-init. Depends from CPack's own dpkg-shlibdeps run on the binary
+# (an executable: CPack writes no ldconfig scripts for it).
+set(CPACK_DEBIAN_TOOLS_PACKAGE_NAME "${VS_DEB_TOOLS_PACKAGE}")
+set(CPACK_DEBIAN_TOOLS_PACKAGE_SECTION "utils")
+set(CPACK_DEBIAN_TOOLS_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_TOOLS_DESCRIPTION
+"writes a model's initial checkpoint with VarianceScaling initializers
+vs-init reads a Keras model.to_json() file or a manifest of tensors and
+writes every kernel's initial values, filled by libvariance_scaling
+(he_normal, glorot_uniform and the other VarianceScaling presets), to a
+safetensors, .npy or GGUF file. The bytes depend only on the inputs and the
+seed, not on the thread count; under mpirun the ranks share the work and
+write one file together, byte-identical to a one-process run.")
+
 # dbgsym (component debug): fields as dh_gencontrol writes them. Depends
 # comes from the component dependency below: the runtime package (= this
 # version). No Package-Type field and a .deb file name, as on Debian
@@ -215,6 +238,9 @@ cpack_add_component(dev
   DISPLAY_NAME "Development files"
   DESCRIPTION "Header, static library, pkg-config and CMake files"
   DEPENDS runtime)
+cpack_add_component(tools
+  DISPLAY_NAME "Command-line tool"
+  DESCRIPTION "vs-init and its man page")
 cpack_add_component(debug
   DISPLAY_NAME "Debug symbols"
   DESCRIPTION "Detached debug info of libvariance_scaling.so.${VS_ABI_MAJOR}"

@@ -5,8 +5,9 @@
 #
 #   label install   cmake --install into <build>/tests/install/prefix, then
 #                   the checks on that tree (layout, stripped libraries, the
-#                   debug file and gdb, exported symbols, versions)
-#   label package   cpack's three .debs (a nested build tree with
+#                   debug file and gdb, exported symbols, versions, vs-init
+#                   and its man page)
+#   label package   cpack's four .debs (a nested build tree with
 #                   VS_PACKAGE_DEB=ON in <build>/tests/deb-build, sharing this
 #                   tree's cargo output), their fields and lintian, then the
 #                   same checks on the .debs unpacked into <build>/tests/deb/root
@@ -52,6 +53,7 @@ set(_vs_check_env
   "VS_DEB_RUNTIME_PACKAGE=${VS_DEB_RUNTIME_PACKAGE}"
   "VS_DEB_DEV_PACKAGE=${VS_DEB_DEV_PACKAGE}"
   "VS_DEB_DBGSYM_PACKAGE=${VS_DEB_DBGSYM_PACKAGE}"
+  "VS_DEB_TOOLS_PACKAGE=${VS_DEB_TOOLS_PACKAGE}"
   "VS_GO_TEST_FLAGS=${_vs_go_test_flags}")
 
 # vs_add_check(<name> LABELS <l>... [SETUP <fixture>] [REQUIRES <fixture>...]
@@ -93,6 +95,8 @@ function(vs_add_tree_checks tree label tree_fixture debug_fixture)
     COMMAND "${_vs_checks}" gdb "${w}")
   vs_add_check(${tree}_symbols LABELS ${label} REQUIRES ${all}
     COMMAND "${_vs_checks}" symbols "${w}")
+  vs_add_check(${tree}_vs_init LABELS ${label} REQUIRES ${all}
+    COMMAND "${_vs_checks}" vs-init "${w}")
   set(consumers "${PROJECT_SOURCE_DIR}/tests/consumers")
   # the shared CMake consumer prints vs_version() for ${tree}_versions
   vs_add_check(${tree}_consumer_cmake_shared LABELS ${label} consumer

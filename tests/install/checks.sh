@@ -133,6 +133,8 @@ check_install_strip() {
         cmp "$LIBDIR/$f" "$p/$TREE_LIBREL/$f" || return 1
         echo "same: $f"
     done
+    cmp "$TREE_PREFIX/bin/vs-init" "$p/bin/vs-init" || return 1
+    echo "same: bin/vs-init"
 }
 
 # --- checks on an installed tree ---------------------------------------------
@@ -187,6 +189,60 @@ check_layout() {
     echo "Libs.private: $privs"
     must test "$privs" = "-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc"
     find "$p" | sort
+    return $ok
+}
+
+# vs-init: bin/vs-init (stripped, no RPATH) and its man page are installed;
+# `vs-init --help` runs from the tree; a small manifest written by the
+# installed binary is byte-identical to the build tree's vs-init's file
+check_vs_init() {
+    load_tree "$1"
+    local exe="$TREE_PREFIX/bin/vs-init" ok=0
+    local man="$TREE_PREFIX/share/man/man1/vs-init.1.gz"
+    local built="${VS_RUST_LIB_DIR:-}/vs-init" work="$W/vs-init-run"
+    [ -x "$exe" ] && [ ! -L "$exe" ] || { echo "$exe is missing or not an executable file"; return 1; }
+    [ -x "$built" ] || { echo "the build tree's $built is missing (build first)"; return 1; }
+    # .debug_gdb_scripts is no debug info: rustc's loaded section that
+    # names the Rust pretty-printers for gdb; strip keeps it
+    if sections "$exe" | grep -vx '.debug_gdb_scripts' | grep -E '^\.(z?debug_|symtab$|comment$)'; then
+        echo "$exe is not stripped: it has the sections above"
+        ok=1
+    fi
+    if readelf -d "$exe" | grep -E 'R(UN)?PATH'; then
+        echo "$exe carries an RPATH/RUNPATH"
+        ok=1
+    fi
+    # the man page: gzip -9n of docs/vs-init.1 (no name, no date in the header)
+    if [ -f "$man" ]; then
+        gzip -dc "$man" | cmp -s - "$ROOT/docs/vs-init.1" || { echo "$man is not docs/vs-init.1"; ok=1; }
+        [ "$(od -An -tx1 -j4 -N4 "$man" | tr -d ' \n')" = 00000000 ] || { echo "$man has a date in its gzip header"; ok=1; }
+        [ "$(od -An -tx1 -j3 -N1 "$man" | tr -d ' \n')" = 00 ] || { echo "$man has a name in its gzip header"; ok=1; }
+    else
+        echo "$man is missing"
+        ok=1
+    fi
+    local help
+    help=$(cd / && "${clean_env[@]}" "$exe" --help) || { echo "$exe --help failed"; return 1; }
+    echo "$help" | head -n1
+    [[ "$help" == "usage: vs-init INPUT -o OUTPUT"* ]] || { echo "$exe --help printed no usage line"; ok=1; }
+    rm -rf "$work" && mkdir -p "$work" || return 1
+    cat >"$work/manifest.json" <<'JSON'
+[
+  {"name": "dense.kernel", "shape": [64, 48], "initializer": "he_normal"},
+  {"name": "dense.bias", "shape": [48], "initializer": "zeros"},
+  {"name": "conv.kernel", "shape": [3, 3, 8, 16],
+   "initializer": {"class_name": "GlorotUniform", "config": {"seed": 7}}}
+]
+JSON
+    (cd / && "${clean_env[@]}" "$exe" "$work/manifest.json" -o "$work/installed.safetensors" \
+        --seed 42 --quiet) || { echo "the installed vs-init failed"; return 1; }
+    (cd / && "$built" "$work/manifest.json" -o "$work/built.safetensors" --seed 42 --quiet) ||
+        { echo "the build tree's vs-init failed"; return 1; }
+    size_of "safetensors of the installed vs-init" "$work/installed.safetensors"
+    [ "$(stat -c %s "$work/installed.safetensors")" -gt $(((64 * 48 + 48 + 3 * 3 * 8 * 16) * 4)) ] ||
+        { echo "the file is too small to hold the three tensors"; ok=1; }
+    cmp "$work/installed.safetensors" "$work/built.safetensors" ||
+        { echo "the installed vs-init wrote other bytes than the build tree's"; ok=1; }
     return $ok
 }
 
@@ -430,16 +486,17 @@ check_consumer_make() {
 # --- the Debian packages -----------------------------------------------------
 
 need_deb_facts() {
-    for v in VS_DEB_VERSION VS_DEB_UPSTREAM_VERSION VS_DEB_RUNTIME_PACKAGE VS_DEB_DEV_PACKAGE VS_DEB_DBGSYM_PACKAGE; do
+    for v in VS_DEB_VERSION VS_DEB_UPSTREAM_VERSION VS_DEB_RUNTIME_PACKAGE VS_DEB_DEV_PACKAGE VS_DEB_DBGSYM_PACKAGE VS_DEB_TOOLS_PACKAGE; do
         [ -n "${!v:-}" ] || { echo "checks.sh: $v is not set (run through ctest)" >&2; exit 1; }
     done
     DEB_VERSION="$VS_DEB_VERSION"
     RUNTIME_PKG="$VS_DEB_RUNTIME_PACKAGE"
     DEV_PKG="$VS_DEB_DEV_PACKAGE"
     DBGSYM_PKG="$VS_DEB_DBGSYM_PACKAGE"
+    TOOLS_PKG="$VS_DEB_TOOLS_PACKAGE"
 }
 
-# load_debs <tree dir>: RUNTIME_DEB, DEV_DEB, DBGSYM_DEB, DEB_LIBDIR
+# load_debs <tree dir>: RUNTIME_DEB, DEV_DEB, DBGSYM_DEB, TOOLS_DEB, DEB_LIBDIR
 load_debs() {
     need_deb_facts
     W="$1"
@@ -451,7 +508,7 @@ load_debs() {
 
 # deb-build <tree dir> <package build dir> <cmake configure arguments...>:
 # a build tree with VS_PACKAGE_DEB=ON (prefix /usr, multiarch libdir) that
-# shares this tree's cargo output, built; cpack; the three packages exist
+# shares this tree's cargo output, built; cpack; the four packages exist
 check_deb_build() {
     need_deb_facts
     local w="$1" b="$2"
@@ -463,19 +520,20 @@ check_deb_build() {
     "$CMAKE" --build "$b" || return 1
     (cd "$b" && rm -rf packages && "$(dirname "$CMAKE")/cpack") || return 1
     ls -l "$b/packages/"
-    local runtime dev dbgsym libdir
+    local runtime dev dbgsym tools libdir
     runtime=$(ls "$b"/packages/"${RUNTIME_PKG}"_*.deb 2>/dev/null | head -n1)
     dev=$(ls "$b"/packages/"${DEV_PKG}"_*.deb 2>/dev/null | head -n1)
     dbgsym=$(ls "$b"/packages/"${DBGSYM_PKG}"_*.deb 2>/dev/null | head -n1)
+    tools=$(ls "$b"/packages/"${TOOLS_PKG}"_*.deb 2>/dev/null | head -n1)
     libdir=$(sed -n 's/^CMAKE_INSTALL_LIBDIR:PATH=//p' "$b/CMakeCache.txt")
-    if [ -z "$runtime" ] || [ -z "$dev" ] || [ -z "$dbgsym" ]; then
-        echo "FAIL: the three packages do not all exist ($RUNTIME_PKG, $DEV_PKG, $DBGSYM_PKG)"
+    if [ -z "$runtime" ] || [ -z "$dev" ] || [ -z "$dbgsym" ] || [ -z "$tools" ]; then
+        echo "FAIL: the four packages do not all exist ($RUNTIME_PKG, $DEV_PKG, $DBGSYM_PKG, $TOOLS_PKG)"
         return 1
     fi
-    printf 'RUNTIME_DEB=%q\nDEV_DEB=%q\nDBGSYM_DEB=%q\nDEB_LIBDIR=%q\n' \
-        "$runtime" "$dev" "$dbgsym" "$libdir" >"$w/debs.env"
+    printf 'RUNTIME_DEB=%q\nDEV_DEB=%q\nDBGSYM_DEB=%q\nTOOLS_DEB=%q\nDEB_LIBDIR=%q\n' \
+        "$runtime" "$dev" "$dbgsym" "$tools" "$libdir" >"$w/debs.env"
     cat "$w/debs.env"
-    for deb in "$runtime" "$dev" "$dbgsym"; do
+    for deb in "$runtime" "$dev" "$dbgsym" "$tools"; do
         size_of "$(basename "$deb")" "$deb"
     done
 }
@@ -486,7 +544,7 @@ check_deb_fields() {
     load_debs "$1"
     local ok=0 ctl="$W/deb-control"
     field() { dpkg-deb -f "$1" "$2"; }
-    for deb in "$RUNTIME_DEB" "$DEV_DEB" "$DBGSYM_DEB"; do
+    for deb in "$RUNTIME_DEB" "$DEV_DEB" "$DBGSYM_DEB" "$TOOLS_DEB"; do
         echo "--- $(basename "$deb")"
         dpkg-deb -I "$deb"
         dpkg-deb -c "$deb"
@@ -521,6 +579,30 @@ check_deb_fields() {
         $(cd "$ROOT/docs" && printf "./usr/share/doc/$DEV_PKG/docs/%s\n" *.md) | sort)
     diff <(echo "$want_runtime") <(files "$RUNTIME_DEB") || { echo "runtime package contents (< wanted, > found)"; ok=1; }
     diff <(echo "$want_dev") <(files "$DEV_DEB") || { echo "dev package contents (< wanted, > found)"; ok=1; }
+
+    # tools: vs-init and its man page; Section utils; Depends from
+    # dpkg-shlibdeps (libc6, and Open MPI's library when vs-init links it);
+    # no maintainer scripts
+    local want_tools
+    want_tools=$(printf '%s\n' "./usr/bin/vs-init" "./usr/share/man/man1/vs-init.1.gz" \
+        "./usr/share/doc/$TOOLS_PKG/changelog.Debian.gz" "./usr/share/doc/$TOOLS_PKG/copyright" | sort)
+    diff <(echo "$want_tools") <(files "$TOOLS_DEB") || { echo "tools package contents (< wanted, > found)"; ok=1; }
+    [ "$(field "$TOOLS_DEB" Package)" = "$TOOLS_PKG" ] || { echo "tools package name"; ok=1; }
+    [ "$(field "$TOOLS_DEB" Section)" = "utils" ] || { echo "tools Section is not utils"; ok=1; }
+    local tdeps
+    tdeps=$(field "$TOOLS_DEB" Depends)
+    echo "$TOOLS_PKG Depends: $tdeps"
+    echo "$tdeps" | grep >/dev/null "libc6" || { echo "tools does not Depend on libc6"; ok=1; }
+    dpkg-deb --fsys-tarfile "$TOOLS_DEB" | tar -xOf - ./usr/bin/vs-init >"$W/tools-vs-init.bin" || ok=1
+    if readelf -d "$W/tools-vs-init.bin" | grep >/dev/null 'NEEDED.*libmpi\.so'; then
+        echo "$tdeps" | grep >/dev/null "libopenmpi" || { echo "vs-init needs libmpi, but tools does not Depend on libopenmpi*"; ok=1; }
+    fi
+    if readelf -d "$W/tools-vs-init.bin" | grep >/dev/null 'NEEDED.*libvariance_scaling'; then
+        echo "vs-init needs libvariance_scaling.so (it links the library statically)"
+        ok=1
+    fi
+    rm -rf "$ctl" && dpkg-deb -e "$TOOLS_DEB" "$ctl"
+    [ "$(ls "$ctl" | tr '\n' ' ')" = "control md5sums " ] || { echo "tools control files: $(ls "$ctl")"; ok=1; }
 
     # dbgsym, as dh_strip and dh_gencontrol make one: the runtime library's
     # debug file under its build ID (0644 root:root) and the doc directory a
@@ -563,7 +645,7 @@ check_deb_fields() {
         [ ! -e "$ctl/$s" ] || { echo "unexpected maintainer script $s"; ok=1; }
     done
     # changelog.Debian.gz: gzip, newest entry = the package version.
-    for deb in "$RUNTIME_DEB" "$DEV_DEB"; do
+    for deb in "$RUNTIME_DEB" "$DEV_DEB" "$TOOLS_DEB"; do
         local pkg top
         pkg=$(field "$deb" Package)
         top=$(dpkg-deb --fsys-tarfile "$deb" | tar -xOf - "./usr/share/doc/$pkg/changelog.Debian.gz" | gzip -dc | head -n1)
@@ -576,28 +658,28 @@ check_deb_fields() {
     return $ok
 }
 
-# lintian: no errors or warnings on the three packages (infos are shown;
-# overrides: packaging/debian/*.lintian-overrides). The three together:
+# lintian: no errors or warnings on the four packages (infos are shown;
+# overrides: packaging/debian/*.lintian-overrides). The four together:
 # lintian then knows the dbgsym's doc symlink points into a package of the
 # same source.
 check_lintian() {
     load_debs "$1"
     need_tool lintian
     local out rc
-    out=$(lintian --display-level ">=info" --fail-on error,warning "$RUNTIME_DEB" "$DEV_DEB" "$DBGSYM_DEB" 2>&1)
+    out=$(lintian --display-level ">=info" --fail-on error,warning "$RUNTIME_DEB" "$DEV_DEB" "$DBGSYM_DEB" "$TOOLS_DEB" 2>&1)
     rc=$?
     echo "$out"
     [ -n "$(echo "$out" | grep -v '^running with root privileges')" ] || echo "lintian: no tags"
     [ $rc -eq 0 ] && ! echo "$out" | grep >/dev/null -E '^[EW]: '
 }
 
-# deb-unpack: dpkg-deb -x the three packages into <tree dir>/root; the tree
+# deb-unpack: dpkg-deb -x the four packages into <tree dir>/root; the tree
 # is then <root>/usr, its debug file found by build ID under usr/lib/debug
 check_deb_unpack() {
     load_debs "$1"
     local root="$W/root" d
     rm -rf "$root" && mkdir -p "$root" || return 1
-    for d in "$RUNTIME_DEB" "$DEV_DEB" "$DBGSYM_DEB"; do
+    for d in "$RUNTIME_DEB" "$DEV_DEB" "$DBGSYM_DEB" "$TOOLS_DEB"; do
         dpkg-deb -x "$d" "$root" || return 1
     done
     local id
@@ -613,7 +695,7 @@ check="$1"
 shift
 case "$check" in
     install | no-debug-in-full-install | install-debug | install-strip | layout | stripped | \
-        debug-file | gdb | symbols | versions | consumer-cmake | consumer-make | \
+        debug-file | gdb | symbols | versions | vs-init | consumer-cmake | consumer-make | \
         deb-build | deb-fields | lintian | deb-unpack)
         fn="check_${check//-/_}"
         ;;
