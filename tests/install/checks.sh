@@ -592,7 +592,7 @@ check_deb_fields() {
     local tdeps
     tdeps=$(field "$TOOLS_DEB" Depends)
     echo "$TOOLS_PKG Depends: $tdeps"
-    echo "$tdeps" | grep >/dev/null "libc6" || { echo "tools does not Depend on libc6"; ok=1; }
+    echo "$tdeps" | grep -E >/dev/null "(^|, )libc6 " || { echo "tools does not Depend on libc6"; ok=1; }
     dpkg-deb --fsys-tarfile "$TOOLS_DEB" | tar -xOf - ./usr/bin/vs-init >"$W/tools-vs-init.bin" || ok=1
     if readelf -d "$W/tools-vs-init.bin" | grep >/dev/null 'NEEDED.*libmpi\.so'; then
         echo "$tdeps" | grep >/dev/null "libopenmpi" || { echo "vs-init needs libmpi, but tools does not Depend on libopenmpi*"; ok=1; }
