@@ -225,6 +225,13 @@ check_vs_init() {
     help=$(cd / && "${clean_env[@]}" "$exe" --help) || { echo "$exe --help failed"; return 1; }
     echo "$help" | head -n1
     [[ "$help" == "usage: vs-init INPUT -o OUTPUT"* ]] || { echo "$exe --help printed no usage line"; ok=1; }
+    # the man page's title line names the version `vs-init --version` prints
+    local version th
+    version=$(cd / && "${clean_env[@]}" "$exe" --version | awk '{print $2}')
+    th=$(grep -m1 '^\.TH ' "$ROOT/docs/vs-init.1")
+    echo "vs-init --version: $version; man page: $th"
+    [[ -n "$version" && "$th" == *"\"vs-init $version\""* ]] ||
+        { echo "docs/vs-init.1's .TH line does not say \"vs-init $version\" (update it)"; ok=1; }
     rm -rf "$work" && mkdir -p "$work" || return 1
     cat >"$work/manifest.json" <<'JSON'
 [
