@@ -151,6 +151,7 @@ check_layout() {
     must test "$(readlink "$l/libvariance_scaling.so")" = "$SONAME"
     must test -f "$l/libvariance_scaling.a"
     must cmp -s "$p/include/variance_scaling.h" "$ROOT/include/variance_scaling.h"
+    must cmp -s "$p/include/variance_scaling.hpp" "$ROOT/include/variance_scaling.hpp"
     must test -f "$l/pkgconfig/variance_scaling.pc"
     must test -f "$l/cmake/VarianceScaling/VarianceScalingConfig.cmake"
     must test -f "$l/cmake/VarianceScaling/VarianceScalingConfigVersion.cmake"
@@ -577,7 +578,8 @@ check_deb_fields() {
         "./usr/share/doc/$RUNTIME_PKG/changelog.Debian.gz" "./usr/share/doc/$RUNTIME_PKG/copyright" \
         "./usr/share/lintian/overrides/$RUNTIME_PKG" | sort)
     want_dev=$(printf '%s\n' "$L/libvariance_scaling.so" "$L/libvariance_scaling.a" \
-        "./usr/include/variance_scaling.h" "$L/pkgconfig/variance_scaling.pc" \
+        "./usr/include/variance_scaling.h" "./usr/include/variance_scaling.hpp" \
+        "$L/pkgconfig/variance_scaling.pc" \
         "$L/cmake/VarianceScaling/VarianceScalingConfig.cmake" \
         "$L/cmake/VarianceScaling/VarianceScalingConfigVersion.cmake" \
         "./usr/share/doc/$DEV_PKG/README.md" "./usr/share/doc/$DEV_PKG/LICENSE-MIT" \
