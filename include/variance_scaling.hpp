@@ -397,7 +397,10 @@ class Initializer {
   /// @name Slice fills (`vs_fill_slice_*`)
   /// The row-major box `[start, start + extent)` of the fill of `shape`;
   /// `size` must be the product of `extent`. `start` and `extent` have
-  /// `shape.size()` values each (else `VS_ERR_INVALID_SHAPE`).
+  /// `shape.size()` values each, else `VS_ERR_INVALID_SHAPE`: checked
+  /// here, since the C API cannot see the lengths (the throwing forms
+  /// throw a message naming the lengths; the `try_` forms set no new
+  /// `vs_last_error_message` for it).
   ///@{
   /// binary32 values.
   void fill_slice(Shape shape, Shape start, Shape extent, float *out, size_t size) const {
