@@ -2,7 +2,7 @@
 # Coverage-guided fuzzing of the C API and the sampling kernels with
 # cargo-fuzz (libFuzzer + AddressSanitizer, Rust debug assertions on).
 #
-#   bash scripts/fuzz.sh                 # every target, 30 s each (CI)
+#   bash scripts/fuzz.sh                 # every target, 30 s each (the test command: 20)
 #   bash scripts/fuzz.sh 3600            # every target, an hour each
 #   bash scripts/fuzz.sh 600 c_api       # one target
 #

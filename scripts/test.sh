@@ -7,7 +7,7 @@
 # + ctest; the shared one also under each VS_MAX_ISA kernel level), the same
 # suite under ASan+UBSan and under valgrind memcheck, the aarch64 build's
 # golden, kernel, slice and property tests under qemu, a short
-# coverage-guided fuzzing run of every fuzz target (VS_FUZZ_SECONDS each, 30
+# coverage-guided fuzzing run of every fuzz target (VS_FUZZ_SECONDS each, 20
 # by default), the install / Debian package checks with their consumer
 # projects and the Go package's tests (ctest labels install, package,
 # consumer, go: `ctest --preset install`), and the Python re-implementations
@@ -75,8 +75,8 @@ bash scripts/test-sanitizers.sh
 step "aarch64: golden vectors, kernels, slices and properties under qemu-aarch64"
 bash scripts/test-aarch64.sh
 
-step "Fuzzing: every cargo-fuzz target for ${VS_FUZZ_SECONDS:-30}s (libFuzzer + ASan)"
-bash scripts/fuzz.sh "${VS_FUZZ_SECONDS:-30}"
+step "Fuzzing: every cargo-fuzz target for ${VS_FUZZ_SECONDS:-20}s (libFuzzer + ASan)"
+bash scripts/fuzz.sh "${VS_FUZZ_SECONDS:-20}"
 
 step "Python: re-implementation from docs/algorithm.md and numpy rounding"
 cargo build --locked --release --lib
