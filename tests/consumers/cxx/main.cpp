@@ -1,12 +1,14 @@
 // main.cpp: a C++17 program that uses an installed libvariance_scaling
 // through find_package(VarianceScaling), built by ctest (tests/install/checks.sh)
-// against the shared and the static library. The header must compile
+// against the shared and the static library: the C API directly, and the
+// installed C++ layer variance_scaling.hpp (RAII handle, vs::Error). The header must compile
 // cleanly as C++17 (-Wall -Wextra -Wpedantic -Werror) and link without any
 // extern "C" help from the caller.
 //
 // SPDX-License-Identifier: MIT OR Apache-2.0
 
 #include <variance_scaling.h>
+#include <variance_scaling.hpp>
 
 #include <cstdint>
 #include <cstdio>
@@ -82,6 +84,29 @@ int main()
     check(st == VS_ERR_INVALID_MODE && bad == nullptr, "mode 7 gives VS_ERR_INVALID_MODE");
     check(std::string_view(vs_status_str(st)).substr(0, 19) == "VS_ERR_INVALID_MODE",
           "vs_status_str names the status");
+
+    // the C++ layer, installed beside the C header: the same values
+    try {
+        const auto cxx = vs::Initializer::from_json(
+            R"({"scale": 2.0, "mode": "fan_in", "distribution": "truncated_normal", "seed": 42})");
+        const std::vector<float> v = cxx.fill_f32({3, 3, 16, 32});
+        check(v == w, "vs::Initializer::fill_f32 equals vs_fill_f32");
+        check(cxx.seed() == 42, "vs::Initializer::seed() == 42");
+        const auto derived = cxx.with_seed(7);
+        check(derived.seed() == 7 && cxx.seed() == 42, "with_seed derives a new handle");
+    } catch (const vs::Error &e) {
+        std::fprintf(stderr, "consumer_cxx: unexpected vs::Error %d: %s\n",
+                     static_cast<int>(e.status()), e.what());
+        ++failures;
+    }
+    try {
+        (void)vs::Initializer::create(-1.0, vs::Mode::FanIn, vs::Distribution::Uniform, 1);
+        check(false, "scale -1 throws vs::Error");
+    } catch (const vs::Error &e) {
+        check(e.status() == VS_ERR_INVALID_SCALE && std::string_view(e.what()).find("-1") !=
+                                                         std::string_view::npos,
+              "scale -1 throws vs::Error(VS_ERR_INVALID_SCALE) naming the value");
+    }
 
     if (failures == 0)
         std::printf("consumer_cxx OK\n");
