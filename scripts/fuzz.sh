@@ -66,35 +66,63 @@ if grep -E '^warning' "$build_log" | grep -v 'generated [0-9]+ warning' |
     exit 1
 fi
 
-summary=()
-for t in "${targets[@]}"; do
-    # absolute paths: the fuzzer runs from fuzz/, not from here
-    root="$PWD"
-    mkdir -p "fuzz/corpus/$t" "fuzz/artifacts/$t"
-    inputs=("$root/fuzz/corpus/$t")
+# Targets run side by side, VS_FUZZ_JOBS at a time (default: the number of
+# CPUs, at most 4): each still gets `seconds` of fuzzing, the run takes
+# about targets / jobs times as long.
+jobs="${VS_FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}"
+[ "$jobs" -ge 1 ] 2>/dev/null || jobs=1
+[ "$jobs" -le 4 ] || jobs=4
+root="$PWD" # absolute paths: the fuzzer runs from fuzz/, not from here
+
+# run_target T: fuzzes T for `seconds`, then writes its exit status to
+# fuzz/artifacts/T/last-run.status (the log is last-run.log beside it)
+run_target() {
+    local t="$1" status=0
+    local inputs=("$root/fuzz/corpus/$t")
     [ -d "fuzz/seeds/$t" ] && inputs+=("$root/fuzz/seeds/$t")
-    opts=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048
+    local opts=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048
         -print_final_stats=1 -artifact_prefix="$root/fuzz/artifacts/$t/")
     if [ "$t" = config_json ]; then
         inputs+=("$root/c_tests/fixtures")
         opts+=(-dict="$root/fuzz/dict/config_json.dict")
     fi
+    (cd fuzz && cargo +nightly fuzz run "$t" "${inputs[@]}" -- "${opts[@]}") \
+        >"fuzz/artifacts/$t/last-run.log" 2>&1 || status=$?
+    echo "$status" >"fuzz/artifacts/$t/last-run.status"
+}
+
+running=0
+for t in "${targets[@]}"; do
+    mkdir -p "fuzz/corpus/$t" "fuzz/artifacts/$t"
+    rm -f "fuzz/artifacts/$t/last-run.status"
     echo "== fuzz: $t for ${seconds}s"
+    run_target "$t" &
+    running=$((running + 1))
+    if [ "$running" -ge "$jobs" ]; then
+        wait -n || true
+        running=$((running - 1))
+    fi
+done
+wait || true
+
+summary=()
+failed=0
+for t in "${targets[@]}"; do
     log="fuzz/artifacts/$t/last-run.log"
-    status=0
-    (cd fuzz && cargo +nightly fuzz run "$t" "${inputs[@]}" -- "${opts[@]}") >"$log" 2>&1 ||
-        status=$?
+    status="$(cat "fuzz/artifacts/$t/last-run.status" 2>/dev/null || echo missing)"
     execs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)"
     rate="$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)"
     cov="$(sed -n 's/^#[0-9]*[[:space:]]*DONE.*cov: \([0-9]*\).*ft: \([0-9]*\).*corp: \([0-9]*\).*/edges \1, features \2, corpus \3/p' "$log" | tail -1)"
-    if [ "$status" -ne 0 ]; then
-        grep -E -B2 -A25 'panicked at|ERROR: (libFuzzer|AddressSanitizer|LeakSanitizer)|SUMMARY' "$log" | head -80
+    if [ "$status" != 0 ]; then
+        grep -E -B2 -A25 'panicked at|ERROR: (libFuzzer|AddressSanitizer|LeakSanitizer)|SUMMARY' "$log" | head -80 || tail -20 "$log"
         echo "FAIL: fuzz target $t (exit $status) after ${execs:-?} executions; log: $log" >&2
-        ls -1 "fuzz/artifacts/$t" | grep -v last-run.log >&2 || true
-        exit 1
+        ls -1 "fuzz/artifacts/$t" | grep -v last-run >&2 || true
+        failed=$((failed + 1))
+        continue
     fi
     summary+=("$t: ${execs:-?} executions in ${seconds}s (${rate:-?}/s), ${cov:-no coverage line}")
 done
+[ "$failed" -eq 0 ] || exit 1
 
 echo "== fuzz summary"
 printf '%s\n' "${summary[@]}"

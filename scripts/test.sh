@@ -17,7 +17,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-step() { printf '\n==> %s\n' "$*"; }
+# each step prints the seconds the previous one took (CI must stay under 20 minutes)
+step_start=$SECONDS
+step() {
+    printf '\n==> [%ds, total %ds] %s\n' $((SECONDS - step_start)) "$SECONDS" "$*"
+    step_start=$SECONDS
+}
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
@@ -83,4 +88,4 @@ cargo build --locked --release --lib
 cargo build --locked --release -p vs-init
 python3 -m pytest -q tests/python
 
-printf '\nAll tests passed.\n'
+printf '\nAll tests passed (%d s).\n' "$SECONDS"
