@@ -36,6 +36,12 @@ pub mod slice;
 
 mod ffi;
 
+/// README.md's Rust code blocks, compiled and run by `cargo test` as
+/// doctests (its C, C++, Python and shell blocks are checked elsewhere).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 /// The C boundary, reachable from Rust only in fuzz builds (`--cfg
 /// fuzzing`, set by cargo-fuzz) so that the targets in `fuzz/` call the
 /// very `extern "C"` functions C programs call. Not a Rust API.
