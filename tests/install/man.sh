@@ -53,14 +53,18 @@ load_tree() {
     MAN="$TREE_PREFIX/share/man"
 }
 
-# render <page, relative to share/man>: man's warnings (stderr) only; .so
-# requests are resolved relative to share/man, as man does for installed
-# pages
-render_warnings() {
-    (cd "$MAN" && LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l "$1" 2>&1 >/dev/null)
-}
-render_text() {
-    (cd "$MAN" && LC_ALL=C.UTF-8 MANWIDTH=80 MAN_KEEP_FORMATTING= man -E UTF-8 -l "$1" 2>/dev/null | col -bx)
+# render_all <out dir> <page>...: renders each page (a path relative to
+# share/man, where man resolves .so requests for installed pages) with
+# `man -l`, as plain text to <out dir>/<page name>.txt and man's and groff's
+# warnings to <out dir>/<page name>.err, several pages at a time
+render_all() {
+    local out="$1"
+    shift
+    rm -rf "$out" && mkdir -p "$out" || return 1
+    # shellcheck disable=SC2016  # expanded by the inner shell
+    printf '%s\n' "$@" | (cd "$MAN" && xargs -P "$(nproc 2>/dev/null || echo 2)" -I{} sh -c '
+        n=$(basename "$1")
+        LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l "$1" 2>"$2/$n.err" | col -bx >"$2/$n.txt"' sh {} "$out")
 }
 
 # the header without its comments, on one line with single spaces
@@ -129,23 +133,28 @@ check_pages() {
         fi
     done
 
-    # 4. each prototype, as the header writes it, is in its rendered page
-    local text proto
-    for fn in $fns; do
-        [ -f "$MAN/man3/$fn.3.gz" ] || continue
-        proto=$(prototype "$header" "$fn")
-        [ -n "$proto" ] || { echo "cannot read the declaration of $fn in $header"; ok=1; continue; }
-        text=$(render_text "man3/$fn.3.gz" | tr '\n' ' ' | tr -s ' ' | sed -e 's/( /(/g; s/ )/)/g')
-        [[ "$text" == *"$proto"* ]] || { echo "man3/$fn.3.gz does not show the prototype: $proto"; ok=1; }
+    # 4. every page (links included) renders without a warning:
+    # `LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l PAGE` writes
+    # nothing to stderr
+    local r="$W/man-render" pages=()
+    for f in "$MAN"/man3/*.3.gz "$MAN"/man1/*.1.gz; do
+        pages+=("${f#"$MAN"/}")
+    done
+    render_all "$r" "${pages[@]}" || { echo "rendering the pages failed"; return 1; }
+    for f in "${pages[@]}"; do
+        n=$((n + 1))
+        [ -s "$r/${f##*/}.txt" ] || { echo "man -l $f printed nothing"; ok=1; }
+        [ ! -s "$r/${f##*/}.err" ] || { echo "man -l $f warns:"; cat "$r/${f##*/}.err"; ok=1; }
     done
 
-    # 5. every page (links included) renders without a warning
-    local w
-    for f in "$MAN"/man3/*.3.gz "$MAN"/man1/*.1.gz; do
-        f=${f#"$MAN"/}
-        n=$((n + 1))
-        w=$(render_warnings "$f")
-        [ -z "$w" ] || { echo "man -l $f warns:"; echo "$w"; ok=1; }
+    # 5. each prototype, as the header writes it, is in its rendered page
+    local text proto
+    for fn in $fns; do
+        [ -f "$r/$fn.3.gz.txt" ] || continue
+        proto=$(prototype "$header" "$fn")
+        [ -n "$proto" ] || { echo "cannot read the declaration of $fn in $header"; ok=1; continue; }
+        text=$(tr '\n' ' ' <"$r/$fn.3.gz.txt" | tr -s ' ' | sed -e 's/( /(/g; s/ )/)/g')
+        [[ "$text" == *"$proto"* ]] || { echo "man3/$fn.3.gz does not show the prototype: $proto"; ok=1; }
     done
     echo "$n pages rendered by man -l"
     return $ok
