@@ -475,7 +475,7 @@ def prototype_roff(fn: Function) -> list[str]:
     return out
 
 
-def type_sections(names: list[str], hdr: Header, ctx: Ctx, mentioned: str) -> list[str]:
+def type_sections(hdr: Header, ctx: Ctx, mentioned: str) -> list[str]:
     """Subsections for the structs and enums a page uses."""
     out: list[str] = []
     for s in hdr.structs.values():
@@ -542,7 +542,7 @@ def function_page(page: str, fns: list[Function], hdr: Header, date: str, page_o
                 body = body[1:]
             out += [".IP" if ln == ".PP" else ln for ln in body]
     mentioned = "\n".join(f.prototype + "\n" + f.doc for f in fns)
-    out += type_sections([f.name for f in fns], hdr, ctx, mentioned)
+    out += type_sections(hdr, ctx, mentioned)
     if safety:
         out.append(".SS Safety")
         for f, saf in safety:
@@ -629,7 +629,7 @@ def overview_page(hdr: Header, date: str, pages: dict[str, list[Function]], page
         if s.opaque:
             out += tag(f"\\fB{s.name}\\fP")
             out += wrap(inline(" ".join(s.doc.split()), ctx))
-    out += type_sections([], hdr, ctx, " ".join(hdr.structs) + " " + " ".join(hdr.enums))
+    out += type_sections(hdr, ctx, " ".join(hdr.structs) + " " + " ".join(hdr.enums))
     out.append(".SS Constants")
     # a documented macro and the undocumented ones after it share an entry
     groups: list[list[Macro]] = []
@@ -690,7 +690,10 @@ def generate(header_text: str, date: str) -> dict[str, str]:
     files[f"{LIB}.3"] = overview_page(hdr, date, pages, page_of)
     files["variance_scaling.3"] = f".so man3/{LIB}.3\n"
     for page, fns in pages.items():
-        files[f"{page}.3"] = function_page(page, fns, hdr, date, page_of)
+        try:
+            files[f"{page}.3"] = function_page(page, fns, hdr, date, page_of)
+        except HeaderError as e:
+            raise HeaderError(f"{', '.join(f.name for f in fns)}: {e}") from e
         if len(fns) > 1:
             for f in fns:
                 files[f"{f.name}.3"] = f".so man3/{page}.3\n"

@@ -42,7 +42,7 @@ need_tool() {
 }
 
 load_tree() {
-    W="$1"
+    W=$(cd "$1" 2>/dev/null && pwd) || { echo "$1 does not exist: the tree's setup test did not run"; exit 1; }
     if [ -f "$W/skipped" ]; then
         echo "SKIP: the tree's setup test was skipped ($(cat "$W/skipped")): this check did NOT run"
         exit 77
