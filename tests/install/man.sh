@@ -55,7 +55,7 @@ load_tree() {
 
 # render_all <out dir> <page>...: renders each page (a path relative to
 # share/man, where man resolves .so requests for installed pages) with
-# `man -l`, as plain text to <out dir>/<page name>.txt and man's and groff's
+# `man -l`, as plain text (man strips the formatting for a pipe) to <out dir>/<page name>.txt and man's and groff's
 # warnings to <out dir>/<page name>.err, several pages at a time
 render_all() {
     local out="$1"
@@ -64,7 +64,7 @@ render_all() {
     # shellcheck disable=SC2016  # expanded by the inner shell
     printf '%s\n' "$@" | (cd "$MAN" && xargs -P "$(nproc 2>/dev/null || echo 2)" -I{} sh -c '
         n=$(basename "$1")
-        LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l "$1" 2>"$2/$n.err" | col -bx >"$2/$n.txt"' sh {} "$out")
+        LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l "$1" 2>"$2/$n.err" >"$2/$n.txt"' sh {} "$out")
 }
 
 # the header without its comments, on one line with single spaces
@@ -85,7 +85,7 @@ prototype() {
 
 check_pages() {
     load_tree "$1"
-    need_tool man groff gzip python3 col perl
+    need_tool man groff gzip python3 perl
     local header="$TREE_PREFIX/include/variance_scaling.h" ok=0 fn page f target n=0
     [ -f "$header" ] || { echo "$header is missing"; return 1; }
     [ -d "$MAN/man3" ] || { echo "$MAN/man3 is missing"; return 1; }
