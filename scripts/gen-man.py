@@ -559,9 +559,9 @@ def function_page(page: str, fns: list[Function], hdr: Header, date: str, page_o
             out += [
                 ".PP",
                 f"{'These functions return' if len(fns) > 1 else 'This function returns'} a \\fBvs_status\\fP:",
-                "\\fBVS_OK\\fP (0) on success, else one of the status numbers under",
-                "ERRORS, and \\fBvs_last_error_message\\fP(3) then tells on this thread",
-                "what was wrong, naming the argument and the value received.",
+                "\\fBVS_OK\\fP (0) on success, else an error status (see ERRORS), and",
+                "\\fBvs_last_error_message\\fP(3) then tells on this thread what was",
+                "wrong, naming the argument and the value received.",
             ]
         else:
             out += [".PP", "Always \\fBVS_OK\\fP (0)."]
@@ -572,7 +572,7 @@ def function_page(page: str, fns: list[Function], hdr: Header, date: str, page_o
         out += [".PP"] + wrap(inline(first_sentence(primary.doc), ctx))
         out += render_blocks(rets, ctx)
     if errs:
-        out.append(".SH ERRORS")
+        out += [".SH ERRORS", "The statuses named above, and what each one means:"]
         out += status_list(sorted(errs), hdr, ctx)
     refs = set()
     for f in fns:
