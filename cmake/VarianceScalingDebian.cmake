@@ -16,7 +16,8 @@
 #   runtime -> libvariance-scaling<ABI major>: the .so (stripped) and its
 #              soname link (Section libs; shlibs, ldconfig trigger)
 #   dev     -> libvariance-scaling-dev: header, .a (stripped of debug info),
-#              dev link, .pc, CMake package, README and license texts
+#              dev link, .pc, CMake package, section 3 man pages
+#              (cmake/VarianceScalingMan.cmake), README and license texts
 #              (Section libdevel; Depends on the runtime package of exactly
 #              the same version)
 #   debug   -> libvariance-scaling<ABI major>-dbgsym: the .so's detached
@@ -203,7 +204,8 @@ set(CPACK_DEBIAN_DEV_DESCRIPTION
 ${_vs_deb_long_description}
 
 This package contains the C header, the static library, the pkg-config
-file and the CMake package (find_package(VarianceScaling)).")
+file and the CMake package (find_package(VarianceScaling)), and the man
+pages of the C API (section 3).")
 
 # tools: vs-init. Depends from CPack's own dpkg-shlibdeps run on the binary
 # (an executable: CPack writes no ldconfig scripts for it).

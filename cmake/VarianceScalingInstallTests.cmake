@@ -6,7 +6,7 @@
 #   label install   cmake --install into <build>/tests/install/prefix, then
 #                   the checks on that tree (layout, stripped libraries, the
 #                   debug file and gdb, exported symbols, versions, vs-init
-#                   and its man page)
+#                   and its man page, the man pages: tests/install/man.sh)
 #   label package   cpack's four .debs (a nested build tree with
 #                   VS_PACKAGE_DEB=ON in <build>/tests/deb-build, sharing this
 #                   tree's cargo output), their fields and lintian, then the
@@ -35,6 +35,7 @@ set(VS_GO_TEST_FLAGS "-race" CACHE STRING
     "Extra `go test` flags of the go_test_* tests, as a ;-list (-race needs cgo and a race-capable platform)")
 
 set(_vs_checks "${PROJECT_SOURCE_DIR}/tests/install/checks.sh")
+set(_vs_man "${PROJECT_SOURCE_DIR}/tests/install/man.sh")
 set(_vs_go "${PROJECT_SOURCE_DIR}/tests/install/go.sh")
 set(_vs_tests_dir "${PROJECT_BINARY_DIR}/tests")
 list(JOIN VS_GO_TEST_FLAGS " " _vs_go_test_flags)
@@ -97,6 +98,14 @@ function(vs_add_tree_checks tree label tree_fixture debug_fixture)
     COMMAND "${_vs_checks}" symbols "${w}")
   vs_add_check(${tree}_vs_init LABELS ${label} REQUIRES ${all}
     COMMAND "${_vs_checks}" vs-init "${w}")
+  # the man pages (tests/install/man.sh): section 3 against the header,
+  # vs-init(1) against vs-init --help; every page rendered by man -l
+  if(VS_BUILD_MAN)
+    vs_add_check(${tree}_man_pages LABELS ${label} REQUIRES ${all}
+      COMMAND "${_vs_man}" pages "${w}")
+  endif()
+  vs_add_check(${tree}_man_vs_init LABELS ${label} REQUIRES ${all}
+    COMMAND "${_vs_man}" vs-init "${w}")
   set(consumers "${PROJECT_SOURCE_DIR}/tests/consumers")
   # the shared CMake consumer prints vs_version() for ${tree}_versions
   vs_add_check(${tree}_consumer_cmake_shared LABELS ${label} consumer
