@@ -585,7 +585,8 @@ check_deb_fields() {
         "./usr/share/doc/$DEV_PKG/README.md" "./usr/share/doc/$DEV_PKG/LICENSE-MIT" \
         "./usr/share/doc/$DEV_PKG/LICENSE-APACHE" \
         "./usr/share/doc/$DEV_PKG/changelog.Debian.gz" "./usr/share/doc/$DEV_PKG/copyright" \
-        $(cd "$ROOT/docs" && printf "./usr/share/doc/$DEV_PKG/docs/%s\n" *.md) | sort)
+        $(cd "$ROOT/docs" && printf "./usr/share/doc/$DEV_PKG/docs/%s\n" *.md) \
+        $([ -d "$BUILD/man/man3" ] && cd "$BUILD/man/man3" && printf './usr/share/man/man3/%s\n' *.3.gz) | sort)
     diff <(echo "$want_runtime") <(files "$RUNTIME_DEB") || { echo "runtime package contents (< wanted, > found)"; ok=1; }
     diff <(echo "$want_dev") <(files "$DEV_DEB") || { echo "dev package contents (< wanted, > found)"; ok=1; }
 
