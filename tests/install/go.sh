@@ -89,7 +89,8 @@ export VSGO_WANT_LIBRARY_DIR="$pc_libdir"
 # an edited variance_scaling.h would leave a stale binding in the cache.
 # The checks therefore use a cache of their own per header content, in the
 # build tree: a changed header gets a fresh cache (one cold build of the
-# standard library, about 25 s with -race), an unchanged one reuses it, and
+# standard library, 30 to 50 s on two cores with -race; a fresh machine
+# pays it anyway, with any cache), an unchanged one reuses it, and
 # checks of the same header (build tree, installed copy) share one. Links
 # are never cached, so a rebuilt library is always the one linked. Caches of
 # other headers unused for a day are removed.
