@@ -14,8 +14,10 @@
 #   label consumer  the projects of tests/consumers/ (CMake find_package,
 #                   Makefile + pkg-config, C++17) built and run against each
 #                   tree (also labelled install or package)
-#   label go        bindings/go: go vet and go test against the build tree's
-#                   library and against the installed prefix
+#   label go        bindings/go: go vet and go test (shared, and static with
+#                   the tag vs_static) against the build tree, through its
+#                   variance_scaling-uninstalled.pc, and against the
+#                   installed prefix, through its variance_scaling.pc
 #
 # Fixtures order them: install_prefix, install_debug, install_consumer_run,
 # deb, deb_root, deb_consumer_run. ctest -L <label> pulls in the setup
@@ -182,9 +184,26 @@ vs_add_tree_checks(deb package deb_root deb)
 if(NOT VS_GO_EXECUTABLE)
   set(VS_GO_EXECUTABLE "go-not-found")
 endif()
-foreach(_vs_action IN ITEMS vet test)
-  vs_add_check(go_${_vs_action}_build LABELS go TIMEOUT 900
-    COMMAND "${_vs_go}" ${_vs_action} build "${VS_GO_EXECUTABLE}" "${VS_RUST_LIB_DIR}")
+# go_vet_*: go vet with and without the tag vs_static (and, on the build
+# tree, vsgo.c's warnings and ABI check); go_test_*: go test with
+# VS_GO_TEST_FLAGS; go_static_*: go test -tags vs_static. The build tree's
+# checks read variance_scaling-uninstalled.pc from this binary dir. They
+# share a Go build cache (go.sh): the DEPENDS let the vet and static checks
+# compile the standard library once, after go_vet_build, rather than in
+# two checks at once; the two go_test_* (the longest, -race) run in
+# parallel.
+foreach(_vs_action IN ITEMS vet test static)
+  set(_vs_build_after "")
+  set(_vs_installed_after "")
+  if(_vs_action STREQUAL "static")
+    set(_vs_build_after DEPENDS go_vet_build)
+  endif()
+  if(NOT _vs_action STREQUAL "test")
+    set(_vs_installed_after DEPENDS go_${_vs_action}_build)
+  endif()
+  vs_add_check(go_${_vs_action}_build LABELS go TIMEOUT 900 ${_vs_build_after}
+    COMMAND "${_vs_go}" ${_vs_action} build "${VS_GO_EXECUTABLE}" "${PROJECT_BINARY_DIR}")
   vs_add_check(go_${_vs_action}_installed LABELS go REQUIRES install_prefix TIMEOUT 900
+    ${_vs_installed_after}
     COMMAND "${_vs_go}" ${_vs_action} installed "${VS_GO_EXECUTABLE}" "${_vs_tests_dir}/install")
 endforeach()

@@ -82,15 +82,20 @@
 //
 // # Linking
 //
-// The package uses cgo. Without build tags it takes the compiler and linker
-// flags from the environment; for a build tree of the library:
+// The package uses cgo and takes its flags from pkg-config
+// (#cgo pkg-config: variance_scaling), like other cgo packages over a C
+// library; CGO_CFLAGS and CGO_LDFLAGS are not needed. An installed library
+// is found through its variance_scaling.pc, in a prefix pkg-config searches
+// or in PKG_CONFIG_PATH=<prefix>/lib/pkgconfig; a CMake build tree through
+// the variance_scaling-uninstalled.pc CMake writes into it:
 //
-//	CGO_CFLAGS=-I$REPO/include
-//	CGO_LDFLAGS="-L$REPO/target/release -lvariance_scaling -Wl,-rpath,$REPO/target/release"
+//	PKG_CONFIG_PATH=$REPO/build/default go test -count=1 ./...
 //
-// With the build tag vs_pkgconfig it uses pkg-config's variance_scaling.pc
-// of an installed library instead (go build -tags vs_pkgconfig). See
-// README.md in this directory.
+// The build tag vs_static links the static library instead
+// (go build -tags vs_static), so the program needs no .so at run time.
+// A header of another ABI major than this package's (VS_ABI_MAJOR 0) stops
+// the build with an #error. (Earlier versions read CGO_CFLAGS/CGO_LDFLAGS
+// by default and had a tag vs_pkgconfig; see README.md in this directory.)
 //
 // # Errors
 //

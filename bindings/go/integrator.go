@@ -5,115 +5,7 @@ package variancescaling
 // (seed, axes, layout, thread cap), Info and Axes, and the Description
 // family.
 
-/*
-#include "vsgo.h"
-
-static int32_t vsgo_compute_fans_layout(const int64_t *shape, size_t ndim, uint32_t layout,
-                                        int64_t *fan_in, int64_t *fan_out, char **msg) {
-	return vsgo_ret((int32_t)vs_compute_fans_layout(shape, ndim, layout, fan_in, fan_out), msg);
-}
-
-static int32_t vsgo_compute_fans_axes(const int64_t *shape, size_t ndim,
-                                      int has_in, const int64_t *in, size_t nin,
-                                      int has_out, const int64_t *outax, size_t nout,
-                                      int64_t *fan_in, int64_t *fan_out, char **msg) {
-	return vsgo_ret((int32_t)vs_compute_fans_axes(shape, ndim, vsgo_axes(has_in, in), nin,
-	                                              vsgo_axes(has_out, outax), nout,
-	                                              fan_in, fan_out), msg);
-}
-
-// Element kinds, as in variancescaling.go's preamble.
-enum { VSGO_FANS_F32 = 0, VSGO_FANS_F64 = 1, VSGO_FANS_F16 = 2, VSGO_FANS_BF16 = 3 };
-
-static int32_t vsgo_fill_fans(int kind, double scale, uint32_t mode, uint32_t dist,
-                              uint64_t seed, int64_t fan_in, int64_t fan_out,
-                              uint64_t offset, void *out, size_t count, char **msg) {
-	int32_t st;
-	switch (kind) {
-	case VSGO_FANS_F32:
-		st = (int32_t)vs_fill_fans_f32(scale, mode, dist, seed, fan_in, fan_out, offset, (float *)out, count);
-		break;
-	case VSGO_FANS_F64:
-		st = (int32_t)vs_fill_fans_f64(scale, mode, dist, seed, fan_in, fan_out, offset, (double *)out, count);
-		break;
-	case VSGO_FANS_F16:
-		st = (int32_t)vs_fill_fans_f16(scale, mode, dist, seed, fan_in, fan_out, offset, (uint16_t *)out, count);
-		break;
-	case VSGO_FANS_BF16:
-		st = (int32_t)vs_fill_fans_bf16(scale, mode, dist, seed, fan_in, fan_out, offset, (uint16_t *)out, count);
-		break;
-	default: st = VS_ERR_INTERNAL; break;
-	}
-	return vsgo_ret(st, msg);
-}
-
-static int32_t vsgo_with_seed(const vs_initializer *h, int has_seed, uint64_t seed,
-                              vs_initializer **out, uint64_t *seed_out, uint32_t *alg_out,
-                              char **msg) {
-	return vsgo_made((int32_t)vs_with_seed(h, has_seed ? &seed : NULL, out),
-	                 out, seed_out, alg_out, msg);
-}
-
-static int32_t vsgo_with_axes(const vs_initializer *h,
-                              int has_in, const int64_t *in, size_t nin,
-                              int has_out, const int64_t *outax, size_t nout,
-                              vs_initializer **out, uint64_t *seed_out, uint32_t *alg_out,
-                              char **msg) {
-	return vsgo_made((int32_t)vs_with_axes(h, vsgo_axes(has_in, in), nin,
-	                                       vsgo_axes(has_out, outax), nout, out),
-	                 out, seed_out, alg_out, msg);
-}
-
-static int32_t vsgo_with_layout(const vs_initializer *h, uint32_t layout,
-                                vs_initializer **out, uint64_t *seed_out, uint32_t *alg_out,
-                                char **msg) {
-	return vsgo_made((int32_t)vs_with_layout(h, layout, out), out, seed_out, alg_out, msg);
-}
-
-static int32_t vsgo_with_max_threads(const vs_initializer *h, uint32_t n,
-                                     vs_initializer **out, uint64_t *seed_out,
-                                     uint32_t *alg_out, char **msg) {
-	return vsgo_made((int32_t)vs_with_max_threads(h, n, out), out, seed_out, alg_out, msg);
-}
-
-// vs_get_info into a zeroed vs_info whose struct_size is this header's.
-static int32_t vsgo_get_info(const vs_initializer *h, vs_info *info, char **msg) {
-	memset(info, 0, sizeof *info);
-	info->struct_size = sizeof *info;
-	return vsgo_ret((int32_t)vs_get_info(h, info), msg);
-}
-
-static int32_t vsgo_get_axes(const vs_initializer *h, int64_t *in, size_t in_cap,
-                             int64_t *outax, size_t out_cap, size_t *n_in, size_t *n_out,
-                             char **msg) {
-	return vsgo_ret((int32_t)vs_get_axes(h, in, in_cap, outax, out_cap, n_in, n_out), msg);
-}
-
-static void vsgo_description_init(vs_description *d) {
-	memset(d, 0, sizeof *d);
-	d->struct_size = sizeof *d;
-}
-
-static int32_t vsgo_describe_ex(const vs_initializer *h, const int64_t *shape, size_t ndim,
-                                vs_description *d, char **msg) {
-	vsgo_description_init(d);
-	return vsgo_ret((int32_t)vs_describe_ex(h, shape, ndim, d), msg);
-}
-
-static int32_t vsgo_describe_fans(double scale, uint32_t mode, uint32_t dist,
-                                  int64_t fan_in, int64_t fan_out, vs_description *d,
-                                  char **msg) {
-	vsgo_description_init(d);
-	return vsgo_ret((int32_t)vs_describe_fans(scale, mode, dist, fan_in, fan_out, d), msg);
-}
-
-static int32_t vsgo_describe_shape(double scale, uint32_t mode, uint32_t dist,
-                                   const int64_t *shape, size_t ndim, uint32_t layout,
-                                   vs_description *d, char **msg) {
-	vsgo_description_init(d);
-	return vsgo_ret((int32_t)vs_describe_shape(scale, mode, dist, shape, ndim, layout, d), msg);
-}
-*/
+// #include "vsgo.h"
 import "C"
 
 import (
@@ -247,14 +139,14 @@ func ComputeFansAxes(shape, inputAxes, outputAxes []int64) (fanIn, fanOut int64,
 // error dst is untouched.
 func FillFans32(scale float64, mode Mode, distribution Distribution, seed uint64,
 	fanIn, fanOut int64, offset uint64, dst []float32) error {
-	return fillFans("FillFans32", C.VSGO_FANS_F32, scale, mode, distribution, seed, fanIn, fanOut, offset, dst)
+	return fillFans("FillFans32", C.VSGO_F32, scale, mode, distribution, seed, fanIn, fanOut, offset, dst)
 }
 
 // FillFans64 is FillFans32 with float64 values (those of Fill64 and
 // FillRange64).
 func FillFans64(scale float64, mode Mode, distribution Distribution, seed uint64,
 	fanIn, fanOut int64, offset uint64, dst []float64) error {
-	return fillFans("FillFans64", C.VSGO_FANS_F64, scale, mode, distribution, seed, fanIn, fanOut, offset, dst)
+	return fillFans("FillFans64", C.VSGO_F64, scale, mode, distribution, seed, fanIn, fanOut, offset, dst)
 }
 
 // FillFansFloat16Bits is FillFans32 with binary16 bits (those of
@@ -262,14 +154,14 @@ func FillFans64(scale float64, mode Mode, distribution Distribution, seed uint64
 // rounded to nearest-even).
 func FillFansFloat16Bits(scale float64, mode Mode, distribution Distribution, seed uint64,
 	fanIn, fanOut int64, offset uint64, dst []uint16) error {
-	return fillFans("FillFansFloat16Bits", C.VSGO_FANS_F16, scale, mode, distribution, seed, fanIn, fanOut, offset, dst)
+	return fillFans("FillFansFloat16Bits", C.VSGO_F16, scale, mode, distribution, seed, fanIn, fanOut, offset, dst)
 }
 
 // FillFansBFloat16Bits is FillFans32 with bfloat16 bits (those of
 // FillBFloat16BitsInto and FillRangeBFloat16Bits).
 func FillFansBFloat16Bits(scale float64, mode Mode, distribution Distribution, seed uint64,
 	fanIn, fanOut int64, offset uint64, dst []uint16) error {
-	return fillFans("FillFansBFloat16Bits", C.VSGO_FANS_BF16, scale, mode, distribution, seed, fanIn, fanOut, offset, dst)
+	return fillFans("FillFansBFloat16Bits", C.VSGO_BF16, scale, mode, distribution, seed, fanIn, fanOut, offset, dst)
 }
 
 func fillFans[T element](op string, kind C.int, scale float64, mode Mode, distribution Distribution,

@@ -1,76 +1,104 @@
 /*
- * vsgo.h: C helpers shared by the cgo preambles of this package
- * (variancescaling.go, integrator.go). Not part of the library's API.
+ * vsgo.h: the C helpers of the Go package variancescaling, defined in
+ * vsgo.c and called from the cgo code of variancescaling.go and
+ * integrator.go (whose preambles include only this header). Not part of the
+ * library's API.
  *
- * Every helper makes its vs_* calls and, when one fails, copies this
- * thread's last error message into malloc'd memory (*msg, freed by Go)
- * before returning. A goroutine may run on another OS thread after the cgo
- * call returns, so the message must be read here, in the call that failed.
- * Statuses are returned as int32_t, whatever C standard vs_status follows.
- *
- * Everything is static inline: each preamble gets its own copy and no
- * warning for the helpers it does not use.
+ * Each helper makes one vs_* call (and, when it makes a handle, reads the
+ * handle's seed and algorithm) and returns the status as an int32_t; on
+ * failure *msg is a malloc'd copy of the library's message (freed by Go),
+ * read in the call that failed; see vsgo.c.
  */
 #ifndef VSGO_H
 #define VSGO_H
 
+#include <stddef.h>
 #include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
+#include <stdlib.h> /* free: Go frees the messages and the JSON with C.free */
 
 #include "variance_scaling.h"
 
-static inline int32_t vsgo_fail(int32_t st, char **msg) {
-	const char *m = vs_last_error_message();
-	size_t n = strlen(m);
-	char *c = (char *)malloc(n + 1);
-	if (c != NULL)
-		memcpy(c, m, n + 1);
-	*msg = c; /* NULL when malloc failed: Go then shows the status text */
-	return st;
-}
-
-static inline int32_t vsgo_ret(int32_t st, char **msg) {
-	*msg = NULL;
-	return st == 0 ? 0 : vsgo_fail(st, msg);
-}
-
 /*
- * An axes list for the library: NULL for "no list" (has == 0), else the
- * list, with a non-NULL pointer also for an empty list (Go passes NULL for
- * an empty slice).
+ * The ABI this package is written for. pkg-config decides which
+ * variance_scaling.h the package compiles against; a header of another ABI
+ * major (structs, enums or signatures that may differ) must stop the build
+ * here, not fail at run time.
  */
-static inline const int64_t *vsgo_axes(int has, const int64_t *list) {
-	static const int64_t empty[1] = {0};
-	if (!has)
-		return NULL;
-	return list != NULL ? list : empty;
-}
+#define VSGO_ABI_MAJOR 0
 
-/*
- * After a handle was created: its seed and algorithm (read once; a handle
- * is immutable). On failure the handle is destroyed and *out set to NULL.
- */
-static inline int32_t vsgo_created(vs_initializer **out, uint64_t *seed_out,
-                                   uint32_t *alg_out, char **msg) {
-	int32_t st = (int32_t)vs_get_seed(*out, seed_out);
-	if (st == 0)
-		st = (int32_t)vs_get_algorithm(*out, alg_out);
-	if (st != 0) {
-		vsgo_fail(st, msg);
-		vs_destroy(*out);
-		*out = NULL;
-	}
-	return st;
-}
+#ifndef VS_ABI_MAJOR
+#error "variancescaling (Go): the variance_scaling.h found through pkg-config defines no VS_ABI_MAJOR; this package needs libvariance_scaling with ABI major 0 (check PKG_CONFIG_PATH and `pkg-config --cflags variance_scaling`)"
+#elif VS_ABI_MAJOR != VSGO_ABI_MAJOR
+#error "variancescaling (Go): the variance_scaling.h found through pkg-config is of another ABI major than 0, the one this package is written for; install libvariance_scaling of ABI major 0, or use the version of this package made for the installed library (check PKG_CONFIG_PATH and `pkg-config --modversion variance_scaling`)"
+#endif
 
-/* The status of a vs_* call that made *out, then vsgo_created. */
-static inline int32_t vsgo_made(int32_t st, vs_initializer **out, uint64_t *seed_out,
-                                uint32_t *alg_out, char **msg) {
-	*msg = NULL;
-	if (st != 0)
-		return vsgo_fail(st, msg);
-	return vsgo_created(out, seed_out, alg_out, msg);
-}
+/* Element types of the fills (the kind argument). */
+enum { VSGO_F32 = 0, VSGO_F64 = 1, VSGO_F16 = 2, VSGO_BF16 = 3 };
+
+/* variancescaling.go: handles, their config JSON, fills, Describe. */
+int32_t vsgo_create(double scale, uint32_t mode, uint32_t dist,
+                    int has_seed, uint64_t seed,
+                    int has_in, const int64_t *in, size_t nin,
+                    int has_out, const int64_t *outax, size_t nout,
+                    vs_initializer **out, uint64_t *seed_out,
+                    uint32_t *alg_out, char **msg);
+int32_t vsgo_from_json(const char *json, vs_initializer **out,
+                       uint64_t *seed_out, uint32_t *alg_out, char **msg);
+int32_t vsgo_with_algorithm(const vs_initializer *h, uint32_t alg,
+                            vs_initializer **out, uint64_t *seed_out,
+                            uint32_t *alg_out, char **msg);
+int32_t vsgo_config_json(const vs_initializer *h, char **json, size_t *len,
+                         char **msg);
+int32_t vsgo_fill(int kind, const vs_initializer *h, const int64_t *shape,
+                  size_t ndim, void *out, size_t len, char **msg);
+int32_t vsgo_fill_range(int kind, const vs_initializer *h, const int64_t *shape,
+                        size_t ndim, uint64_t offset, void *out, size_t count,
+                        char **msg);
+int32_t vsgo_fill_slice(int kind, const vs_initializer *h, const int64_t *shape,
+                        size_t ndim, const int64_t *start, const int64_t *extent,
+                        void *out, size_t len, char **msg);
+int32_t vsgo_describe(const vs_initializer *h, const int64_t *shape, size_t ndim,
+                      struct vs_params *p, char **msg);
+int32_t vsgo_compute_fans(const int64_t *shape, size_t ndim, int64_t *fan_in,
+                          int64_t *fan_out, char **msg);
+const char *vsgo_header_version(void);
+
+/* integrator.go: layouts, fills by fans, derived handles, Info, Axes,
+ * the Description family. */
+int32_t vsgo_compute_fans_layout(const int64_t *shape, size_t ndim, uint32_t layout,
+                                 int64_t *fan_in, int64_t *fan_out, char **msg);
+int32_t vsgo_compute_fans_axes(const int64_t *shape, size_t ndim,
+                               int has_in, const int64_t *in, size_t nin,
+                               int has_out, const int64_t *outax, size_t nout,
+                               int64_t *fan_in, int64_t *fan_out, char **msg);
+int32_t vsgo_fill_fans(int kind, double scale, uint32_t mode, uint32_t dist,
+                       uint64_t seed, int64_t fan_in, int64_t fan_out,
+                       uint64_t offset, void *out, size_t count, char **msg);
+int32_t vsgo_with_seed(const vs_initializer *h, int has_seed, uint64_t seed,
+                       vs_initializer **out, uint64_t *seed_out, uint32_t *alg_out,
+                       char **msg);
+int32_t vsgo_with_axes(const vs_initializer *h,
+                       int has_in, const int64_t *in, size_t nin,
+                       int has_out, const int64_t *outax, size_t nout,
+                       vs_initializer **out, uint64_t *seed_out, uint32_t *alg_out,
+                       char **msg);
+int32_t vsgo_with_layout(const vs_initializer *h, uint32_t layout,
+                         vs_initializer **out, uint64_t *seed_out, uint32_t *alg_out,
+                         char **msg);
+int32_t vsgo_with_max_threads(const vs_initializer *h, uint32_t n,
+                              vs_initializer **out, uint64_t *seed_out,
+                              uint32_t *alg_out, char **msg);
+int32_t vsgo_get_info(const vs_initializer *h, vs_info *info, char **msg);
+int32_t vsgo_get_axes(const vs_initializer *h, int64_t *in, size_t in_cap,
+                      int64_t *outax, size_t out_cap, size_t *n_in, size_t *n_out,
+                      char **msg);
+int32_t vsgo_describe_ex(const vs_initializer *h, const int64_t *shape, size_t ndim,
+                         vs_description *d, char **msg);
+int32_t vsgo_describe_fans(double scale, uint32_t mode, uint32_t dist,
+                           int64_t fan_in, int64_t fan_out, vs_description *d,
+                           char **msg);
+int32_t vsgo_describe_shape(double scale, uint32_t mode, uint32_t dist,
+                            const int64_t *shape, size_t ndim, uint32_t layout,
+                            vs_description *d, char **msg);
 
 #endif /* VSGO_H */
