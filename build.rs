@@ -105,6 +105,9 @@ fn main() {
         .generate()
     {
         Ok(bindings) => {
+            // cbindgen rewrites the file only when its content changes: a
+            // build of the packaged crate (`cargo package` verifies it, see
+            // scripts/test-cargo-package.sh) must leave its sources alone.
             bindings.write_to_file(&header);
         }
         Err(e) => panic!("cbindgen failed to generate the header: {e}"),
