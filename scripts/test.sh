@@ -43,6 +43,9 @@ step "cargo test (release, the library and tools/vs-init; tests/kernels.rs names
 # one invocation: the library is compiled once for both
 cargo test --locked --release --workspace
 
+step "Rust crate: cargo package (verification build), its files, examples/fill_dense.rs"
+bash scripts/test-cargo-package.sh
+
 step "vs-init across MPI ranks (feature mpi): clippy, then mpirun on 1, 2, 3, 4, 7 ranks (tools/vs-init/tests/mpi.rs)"
 if command -v mpirun >/dev/null && { pkg-config --exists ompi-c 2>/dev/null || command -v mpicc >/dev/null; }; then
     cargo clippy --locked -p vs-init --features mpi --all-targets -- -D warnings
@@ -73,6 +76,9 @@ cmake --workflow --preset default
 
 step "Install, Debian packages (lintian), consumers, Go package (ctest --preset install: labels install, package, consumer, go)"
 ctest --preset install
+
+step "Conan 2: conan create . (shared and static) with test_package (C, C++, pkg-config)"
+bash scripts/test-conan.sh
 
 step "C test suite under ASan+UBSan (preset asan) and valgrind memcheck (preset valgrind)"
 bash scripts/test-sanitizers.sh
