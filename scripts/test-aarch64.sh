@@ -18,7 +18,7 @@ for tool in aarch64-linux-gnu-gcc qemu-aarch64; do
         exit 1
     fi
 done
-if ! rustup target list --installed 2>/dev/null | grep -qx "$target"; then
+if ! grep -qx "$target" <<<"$(rustup target list --installed 2>/dev/null)"; then
     rustup target add "$target"
 fi
 

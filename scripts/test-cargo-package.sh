@@ -52,7 +52,7 @@ for need in Cargo.toml Cargo.lock README.md LICENSE-MIT LICENSE-APACHE build.rs 
     cbindgen.toml src/lib.rs include/variance_scaling.h include/variance_scaling.hpp \
     examples/fill_dense.rs tests/golden.rs tests/data/golden_vectors_v2.txt \
     c_tests/fixtures/serialized_HeNormal.json docs/seeds.md; do
-    if ! printf '%s\n' "$files" | grep -qxF "$need"; then
+    if ! grep -qxF -- "$need" <<<"$files"; then
         echo "error: the .crate lacks $need" >&2
         fail=1
     fi
@@ -76,7 +76,7 @@ set +e
 out=$(cargo run --locked "${offline[@]}" --release --quiet --example fill_dense -- '"he_normal"' 0 2>&1)
 st=$?
 set -e
-if [ "$st" != 2 ] || ! printf '%s' "$out" | grep -q 'IN must be a positive integer, got `0`'; then
+if [ "$st" != 2 ] || ! grep -q 'IN must be a positive integer, got `0`' <<<"$out"; then
     echo "error: fill_dense with IN=0 should exit 2 naming IN and the value; got status $st: $out" >&2
     exit 1
 fi

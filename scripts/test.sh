@@ -34,7 +34,9 @@ step "cargo doc (private items too): broken intra-doc links are errors"
 RUSTDOCFLAGS="-D warnings" cargo doc --locked --workspace --no-deps --document-private-items
 
 step "rand_distr must take exp/ln from libm, not the platform (no num-traits/std)"
-if cargo tree --locked -e features -i num-traits | grep -q 'num-traits feature "std"'; then
+# (the tree is captured first: grep -q exiting early would SIGPIPE cargo,
+# and under pipefail that would hide a match)
+if grep -q 'num-traits feature "std"' <<<"$(cargo tree --locked -e features -i num-traits)"; then
     echo "error: some crate enables num-traits/std; the stream would depend on the platform libm" >&2
     exit 1
 fi

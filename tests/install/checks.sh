@@ -276,8 +276,8 @@ check_stripped() {
         echo "$so still has the sections above"
         ok=1
     fi
-    sections "$so" | grep -qx '.note.gnu.build-id' || { echo "$so: no .note.gnu.build-id"; ok=1; }
-    sections "$so" | grep -qx '.gnu_debuglink' || { echo "$so: no .gnu_debuglink"; ok=1; }
+    grep -qx '.note.gnu.build-id' <<<"$(sections "$so")" || { echo "$so: no .note.gnu.build-id"; ok=1; }
+    grep -qx '.gnu_debuglink' <<<"$(sections "$so")" || { echo "$so: no .gnu_debuglink"; ok=1; }
     id=$(build_id "$so")
     echo "build ID: $id"
     [[ "$id" =~ ^[0-9a-f]{16,}$ ]] || { echo "$so: no build ID"; ok=1; }
@@ -308,9 +308,9 @@ check_debug_file() {
     echo
     local s
     for s in .debug_info .debug_line .debug_str .symtab; do
-        sections "$dbg" | grep -qx -- "$s" || { echo "$dbg: no $s"; ok=1; }
+        grep -qx -- "$s" <<<"$(sections "$dbg")" || { echo "$dbg: no $s"; ok=1; }
     done
-    if LC_ALL=C readelf -S -W "$dbg" | grep -E '\] \.debug_(info|line) ' | grep -q NOBITS; then
+    if grep -E '\] \.debug_(info|line) ' <<<"$(LC_ALL=C readelf -S -W "$dbg")" | grep -q NOBITS; then
         echo "$dbg: .debug_info/.debug_line are empty (NOBITS)"
         ok=1
     fi
@@ -347,11 +347,11 @@ check_gdb() {
     local so="$LIBDIR/$REALNAME" out lone="$W/gdb-lone"
     out=$(gdb_line "$so" "$TREE_GDB_DIR")
     echo "with the debug file:    $out"
-    echo "$out" | grep -qE '^Line [0-9]+ of "src/.*\.rs"' || { echo "gdb found no line information"; return 1; }
+    grep -qE '^Line [0-9]+ of "src/.*\.rs"' <<<"$out" || { echo "gdb found no line information"; return 1; }
     rm -rf "$lone" && mkdir -p "$lone/empty" && cp "$so" "$lone/"
     out=$(gdb_line "$lone/$(basename "$so")" "$lone/empty")
     echo "without the debug file: $out"
-    echo "$out" | grep -q 'No line number information' || { echo "gdb found line information without the debug file"; return 1; }
+    grep -q 'No line number information' <<<"$out" || { echo "gdb found line information without the debug file"; return 1; }
 }
 
 # symbols: exported functions == header's functions == packaging/debian/symbols

@@ -126,9 +126,9 @@ check_pages() {
             target=${page#.so }
             [ "$(echo "$page" | wc -l)" = 1 ] || { echo "$f: a .so page has more than the .so line"; ok=1; }
             [ -f "$MAN/$target.gz" ] || { echo "$f: .so $target, but $MAN/$target.gz does not exist"; ok=1; }
-            gzip -dc "$MAN/$target.gz" 2>/dev/null | grep -q '^\.so ' && { echo "$f: .so to a .so page"; ok=1; }
+            grep -q '^\.so ' <<<"$(gzip -dc "$MAN/$target.gz" 2>/dev/null)" && { echo "$f: .so to a .so page"; ok=1; }
         elif [[ "$f" == */man3/* ]]; then
-            echo "$page" | grep -q "^\.TH [^ ]* 3 \"[0-9-]*\" \"libvariance_scaling $VS_CARGO_VERSION\"" ||
+            grep -q "^\.TH [^ ]* 3 \"[0-9-]*\" \"libvariance_scaling $VS_CARGO_VERSION\"" <<<"$page" ||
                 { echo "$f: its .TH line does not name libvariance_scaling $VS_CARGO_VERSION: $(echo "$page" | grep -m1 '^\.TH')"; ok=1; }
         fi
     done
@@ -190,7 +190,7 @@ check_vs_init() {
         entry=$(echo "$src" | sed -n "/^\\.BI \\\\-\\\\-$opt /,/^\\.TP/p")
         [ -n "$entry" ] || { echo "docs/vs-init.1 has no .BI entry for --$opt"; ok=1; }
         for v in $values; do
-            echo "$entry" | grep -qw -- "$v" || { echo "--$opt $v (vs-init --help) is not in docs/vs-init.1's entry"; ok=1; }
+            grep -qw -- "$v" <<<"$entry" || { echo "--$opt $v (vs-init --help) is not in docs/vs-init.1's entry"; ok=1; }
         done
     done
     # exit statuses: "exit status: 0 written, 2 bad arguments, ..." against
