@@ -329,7 +329,8 @@ impl Handle {
         kind: &str,
     ) -> PyResult<()> {
         let init = &self.inner;
-        dispatch!(py, out, kind, |s| init.fill_slice(&shape, &start, &extent, s))
+        dispatch!(py, out, kind, |s| init
+            .fill_slice(&shape, &start, &extent, s))
     }
 }
 

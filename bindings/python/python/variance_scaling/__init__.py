@@ -366,8 +366,10 @@ def _check_out(out: Any) -> str:
 
 def _flat(out: npt.NDArray[Any], kind: str) -> npt.NDArray[Any]:
     """The buffer the core writes: the array itself, or a uint16 view of
-    a 16-bit float array (numpy exports no buffer format for bfloat16)."""
-    return out.view(np.uint16) if kind in ("f16", "bf16") else out
+    a 16-bit float array (numpy exports no buffer format for bfloat16),
+    as a 1-d view (a 0-d array exports no buffer shape)."""
+    flat = out.reshape(-1)
+    return flat.view(np.uint16) if kind in ("f16", "bf16") else flat
 
 
 def derive_seed(base: int, index: int) -> int:
