@@ -355,8 +355,9 @@ def _check_out(out: Any) -> str:
             f"argument `out` must be a numpy.ndarray; received: out of type {type(out).__name__}",
         )
     _, kind = _kind(out.dtype, "out.dtype")
-    for flag, what in (("C_CONTIGUOUS", "C-contiguous"), ("WRITEABLE", "writable"), ("ALIGNED", "aligned")):
-        if not out.flags[flag]:
+    flags = out.flags
+    for ok, what in ((flags.c_contiguous, "C-contiguous"), (flags.writeable, "writable"), (flags.aligned, "aligned")):
+        if not ok:
             raise VarianceScalingValueError(
                 "VS_ERR_NULL_ARGUMENT",
                 f"argument `out` must be a {what} array; received: an array of shape {out.shape} that is not {what}",

@@ -95,9 +95,8 @@ def from_initializer(vs: _vs.VarianceScaling) -> Initializer:
         def host(w: Any) -> Any:
             return vs.with_seed(_seed_of_words(w))(dims, dt)
 
-        result: jax.Array = jax.pure_callback(
-            host, jax.ShapeDtypeStruct(dims, dt), words, vmap_method="sequential"
-        )
+        like = jax.ShapeDtypeStruct(dims, dt)  # type: ignore[no-untyped-call,unused-ignore]
+        result: jax.Array = jax.pure_callback(host, like, words, vmap_method="sequential")
         return result
 
     return init

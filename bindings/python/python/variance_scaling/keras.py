@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import keras
+import keras  # type: ignore[import-untyped,import-not-found,unused-ignore]
 
 import variance_scaling as _vs
 
@@ -31,7 +31,7 @@ __all__ = [
 
 
 @keras.saving.register_keras_serializable(package="variance_scaling")
-class VarianceScaling(keras.initializers.Initializer):  # type: ignore[misc]
+class VarianceScaling(keras.initializers.Initializer):  # type: ignore[misc,unused-ignore]
     """Keras's ``VarianceScaling`` with the library's values.
 
     With a seed every call with a shape and dtype gives the library's fill
