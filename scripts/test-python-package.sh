@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The Python package (bindings/python, docs/python.md): builds and installs
+# it with pip exactly as a user does (`pip install ./bindings/python`,
+# maturin from PyPI through pip's build isolation), then runs its pytest
+# suite and `mypy --strict` over the package and a typed usage file.
+#
+# It installs into a virtualenv (default target/python-venv, or $VS_PY_VENV)
+# made with --system-site-packages, so numpy, ml_dtypes, keras, jax, pytest
+# and mypy come from the system Python and the system's site-packages stay
+# untouched. The extension is compiled into the workspace's target/ (it is a
+# workspace member), so a warm run recompiles nothing. Exits non-zero on any
+# failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python=${PYTHON:-python3}
+venv=${VS_PY_VENV:-target/python-venv}
+
+missing=$("$python" -c 'import importlib.util as u
+print(" ".join(m for m in ("pytest", "mypy", "numpy", "ml_dtypes", "keras", "jax") if u.find_spec(m) is None))')
+if [ -n "$missing" ]; then
+    echo "error: the Python tests need: $missing (pip install pytest mypy numpy ml_dtypes 'keras>=3.15' jax)" >&2
+    exit 1
+fi
+command -v cargo >/dev/null || { echo "error: building the package needs cargo (Rust)" >&2; exit 1; }
+
+echo "== pip install ./bindings/python (into $venv)"
+[ -x "$venv/bin/python" ] || "$python" -m venv --system-site-packages "$venv"
+"$venv/bin/python" -m pip uninstall --quiet --yes variance-scaling >/dev/null 2>&1 || true
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check ./bindings/python
+
+echo "== pytest bindings/python/tests"
+# The tests import the installed package (bindings/python/python has no
+# compiled _core) and read tests/data and include/ of this checkout.
+(cd bindings/python/tests &&
+    KERAS_BACKEND=numpy JAX_PLATFORMS=${JAX_PLATFORMS:-cpu} \
+        "../../../$venv/bin/python" -m pytest -q -p no:cacheprovider .)
+
+echo "== mypy --strict (the package, its _core.pyi stub, tests/typing_usage.py)"
+(cd bindings/python &&
+    "../../$venv/bin/python" -m mypy --config-file pyproject.toml --strict \
+        --cache-dir "../../target/mypy-cache" python/variance_scaling tests/typing_usage.py)
