@@ -56,7 +56,7 @@ def test_threads_share_one_output() -> None:
 def test_fill_releases_the_gil() -> None:
     """While a large fill runs in one thread, another runs Python code."""
     init = vs.he_normal(seed=1)
-    out = np.empty(1 << 25, np.float64)
+    out = np.empty(1 << 24, np.float64)
     window: list[float] = []
     stamps: list[float] = []
 

@@ -7,7 +7,7 @@ derived from the key's data by this rule (:func:`key_seed`):
   typed ``jax.random.key`` or raw ``jax.random.PRNGKey``): the seed is
   ``w0 * 2**32 + w1``, so ``jax.random.key(42)`` gives the bits of
   ``VarianceScaling(..., seed=42)`` in C, Go, Rust and Python for seeds
-  below 2**32 (and for any 64-bit seed with ``jax_enable_x64``);
+  below 2**32 (and below 2**63 with ``jax_enable_x64``);
 * a key of any other number of words (``rbg``, ``unsafe_rbg``: four):
   ``derive_seed_name(0, the words as big-endian bytes)`` (docs/seeds.md).
 
