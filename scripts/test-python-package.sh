@@ -7,9 +7,12 @@
 # It installs into a virtualenv (default target/python-venv, or $VS_PY_VENV)
 # made with --system-site-packages, so numpy, ml_dtypes, keras, jax, pytest
 # and mypy come from the system Python and the system's site-packages stay
-# untouched. The extension is compiled into the workspace's target/ (it is a
-# workspace member), so a warm run recompiles nothing. Exits non-zero on any
-# failure.
+# untouched. The extension's crate is a cargo workspace of its own
+# (bindings/python/Cargo.toml says why); it is compiled into the library's
+# target/ (CARGO_TARGET_DIR), reusing the dependencies compiled there alike,
+# and a warm run recompiles nothing. Before that: rustfmt, clippy (warnings
+# are errors) and the num-traits "std" check of scripts/test.sh, for its
+# crate. Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +26,19 @@ if [ -n "$missing" ]; then
     exit 1
 fi
 command -v cargo >/dev/null || { echo "error: building the package needs cargo (Rust)" >&2; exit 1; }
+
+manifest=bindings/python/Cargo.toml
+export CARGO_TARGET_DIR="$PWD/target"
+
+echo "== cargo fmt, clippy (warnings are errors), num-traits without std: $manifest"
+cargo fmt --manifest-path "$manifest" -- --check
+cargo clippy --locked --manifest-path "$manifest" --all-targets -- -D warnings
+# as in scripts/test.sh: rand_distr must take exp/ln from libm, not the
+# platform, in the extension's build too (why rust-numpy is not used)
+if cargo tree --locked --manifest-path "$manifest" -e features -i num-traits | grep -q 'num-traits feature "std"'; then
+    echo "error: some crate of the Python extension enables num-traits/std; the stream would depend on the platform libm" >&2
+    exit 1
+fi
 
 echo "== pip install ./bindings/python (into $venv)"
 [ -x "$venv/bin/python" ] || "$python" -m venv --system-site-packages "$venv"

@@ -54,6 +54,10 @@ def test_adapter_call_dtypes(dtype: str) -> None:
     init = vsk.VarianceScaling(1.0, "fan_in", "untruncated_normal", seed=3)
     got = np.asarray(keras.ops.convert_to_numpy(init((7, 5), dtype)))
     want = vs.VarianceScaling(1.0, "fan_in", "untruncated_normal", seed=3)((7, 5), dtype)
+    held = keras.backend.standardize_dtype(keras.ops.convert_to_tensor(np.zeros(1), dtype=dtype).dtype)
+    if held != dtype:  # the jax backend without x64 keeps float64 as float32
+        assert (dtype, held) == ("float64", "float32")
+        want = want.astype(np.float32)
     assert got.dtype == want.dtype
     assert np.array_equal(got.view(np.uint8), want.view(np.uint8))
     default = np.asarray(keras.ops.convert_to_numpy(init((7, 5))))
