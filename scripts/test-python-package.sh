@@ -18,6 +18,7 @@ cd "$(dirname "$0")/.."
 
 python=${PYTHON:-python3}
 venv=${VS_PY_VENV:-target/python-venv}
+case "$venv" in /*) ;; *) venv="$PWD/$venv" ;; esac
 
 missing=$("$python" -c 'import importlib.util as u
 print(" ".join(m for m in ("pytest", "mypy", "numpy", "ml_dtypes", "keras", "jax") if u.find_spec(m) is None))')
@@ -28,7 +29,8 @@ fi
 command -v cargo >/dev/null || { echo "error: building the package needs cargo (Rust)" >&2; exit 1; }
 
 manifest=bindings/python/Cargo.toml
-export CARGO_TARGET_DIR="$PWD/target"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
+case "$CARGO_TARGET_DIR" in /*) ;; *) CARGO_TARGET_DIR="$PWD/$CARGO_TARGET_DIR" ;; esac
 
 echo "== cargo fmt, clippy (warnings are errors), num-traits without std: $manifest"
 cargo fmt --manifest-path "$manifest" -- --check
@@ -50,9 +52,9 @@ echo "== pytest bindings/python/tests"
 # compiled _core) and read tests/data and include/ of this checkout.
 (cd bindings/python/tests &&
     KERAS_BACKEND=numpy JAX_PLATFORMS=${JAX_PLATFORMS:-cpu} \
-        "../../../$venv/bin/python" -m pytest -q -p no:cacheprovider .)
+        "$venv/bin/python" -m pytest -q -p no:cacheprovider .)
 
 echo "== mypy --strict (the package, its _core.pyi stub, tests/typing_usage.py)"
 (cd bindings/python &&
-    "../../$venv/bin/python" -m mypy --config-file pyproject.toml --strict \
-        --cache-dir "../../target/mypy-cache" python/variance_scaling tests/typing_usage.py)
+    "$venv/bin/python" -m mypy --config-file pyproject.toml --strict \
+        --cache-dir "$CARGO_TARGET_DIR/mypy-cache" python/variance_scaling tests/typing_usage.py)

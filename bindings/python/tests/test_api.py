@@ -158,3 +158,13 @@ def test_immutable_and_copyable() -> None:
     assert copy.deepcopy(init) is init and copy.copy(init) is init
     with pytest.raises(AttributeError):
         init.seed = 4  # type: ignore[misc]
+
+
+def test_frameworks_are_imported_lazily() -> None:
+    """`import variance_scaling` imports neither keras nor jax."""
+    import subprocess
+    import sys
+
+    code = "import sys, variance_scaling; print(sorted(m for m in ('keras', 'jax') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    assert out.strip() == "[]"
