@@ -47,6 +47,10 @@ echo "== pip install ./bindings/python (into $venv)"
 "$venv/bin/python" -m pip uninstall --quiet --yes variance-scaling >/dev/null 2>&1 || true
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check ./bindings/python
 
+echo "== the C library for test_c_abi.py (built already by scripts/test.sh)"
+cargo build --locked --release --lib
+export VS_LIB="$CARGO_TARGET_DIR/release/libvariance_scaling.so"
+
 echo "== pytest bindings/python/tests"
 # The tests import the installed package (bindings/python/python has no
 # compiled _core) and read tests/data and include/ of this checkout.
