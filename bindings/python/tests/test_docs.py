@@ -1,0 +1,44 @@
+"""docs/python.md's quick start prints the C quick start's line
+(README.md, examples/quick_start.c), and README.md's Python examples print
+what their comments say."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+
+import pytest
+
+from conftest import REPO
+
+
+def test_quick_start_prints_the_c_line() -> None:
+    page = (REPO / "docs" / "python.md").read_text()
+    quick = page[page.index("## Quick start"):page.index("## API")]
+    code = re.search(r"```python\n(.*?)```", quick, re.S)
+    assert code is not None
+    printed = re.search(r"It prints `([^`]+)`", quick)
+    assert printed is not None
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code[1], "docs/python.md", "exec"), {})
+    assert out.getvalue().strip() == printed[1]
+    # the C quick start's own line, from README.md
+    assert f"It prints `{printed[1]}`" in (REPO / "README.md").read_text().replace("\n", " ")
+
+
+def test_readme_python_blocks_print_their_comments() -> None:
+    """Each ```python block of README.md that uses the package runs, and each
+    `print(...)  # text` line prints `text`."""
+    readme = (REPO / "README.md").read_text()
+    blocks = [b for b in re.findall(r"```python\n(.*?)```", readme, re.S) if "variance_scaling" in b]
+    if not blocks:
+        pytest.skip("README.md has no Python example yet")
+    for block in blocks:
+        expected = [m[1].strip() for m in re.finditer(r"^\s*print\(.*\)\s*#\s*(.+)$", block, re.M)]
+        assert expected, f"a README Python block prints nothing it documents:\n{block}"
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec(compile(block, "README.md", "exec"), {})
+        assert out.getvalue().strip().splitlines() == expected
