@@ -96,4 +96,7 @@ cargo build --locked --release --lib
 cargo build --locked --release -p vs-init
 python3 -m pytest -q tests/python
 
+step "Python package (bindings/python): pip install, pytest, mypy --strict"
+bash scripts/test-python-package.sh
+
 printf '\nAll tests passed (%d s).\n' "$SECONDS"
