@@ -69,7 +69,13 @@ fn main() {
     println!("cargo:rerun-if-changed=cbindgen.toml");
     println!("cargo:rerun-if-changed=src");
 
-    if env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
+    // The soname, with the default feature `soname`. Cargo hands a build
+    // script's cdylib link arguments to every cdylib that depends on this
+    // crate too, so a Rust cdylib that embeds the library (the Python
+    // extension, bindings/python) turns the feature off.
+    if env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux")
+        && env::var_os("CARGO_FEATURE_SONAME").is_some()
+    {
         println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libvariance_scaling.so.{abi}");
         soname_link(abi);
     }

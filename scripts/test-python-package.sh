@@ -37,7 +37,7 @@ cargo fmt --manifest-path "$manifest" -- --check
 cargo clippy --locked --manifest-path "$manifest" --all-targets -- -D warnings
 # as in scripts/test.sh: rand_distr must take exp/ln from libm, not the
 # platform, in the extension's build too (why rust-numpy is not used)
-if cargo tree --locked --manifest-path "$manifest" -e features -i num-traits | grep -q 'num-traits feature "std"'; then
+if grep -q 'num-traits feature "std"' <<<"$(cargo tree --locked --manifest-path "$manifest" -e features -i num-traits)"; then
     echo "error: some crate of the Python extension enables num-traits/std; the stream would depend on the platform libm" >&2
     exit 1
 fi
@@ -46,6 +46,13 @@ echo "== pip install ./bindings/python (into $venv)"
 [ -x "$venv/bin/python" ] || "$python" -m venv --system-site-packages "$venv"
 "$venv/bin/python" -m pip uninstall --quiet --yes variance-scaling >/dev/null 2>&1 || true
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check ./bindings/python
+
+echo "== the extension module is not libvariance_scaling.so.N (no SONAME: the core's feature soname is off)"
+ext=$("$venv/bin/python" -c 'import variance_scaling._core as c; print(c.__file__)')
+if grep -q 'SONAME' <<<"$(readelf -d "$ext")"; then
+    echo "error: $ext has a SONAME: $(readelf -d "$ext" | grep SONAME)" >&2
+    exit 1
+fi
 
 echo "== the C library for test_c_abi.py (built already by scripts/test.sh)"
 cargo build --locked --release --lib
