@@ -6,10 +6,16 @@
 // * Failures throw `vs::Error` (a `std::runtime_error`) carrying the
 //   `vs_status` and the library's message (`vs_last_error_message()`,
 //   read right after the failing call).
-// * Every throwing fill, describe and derive has a `noexcept` form whose
-//   name starts with `try_` and which returns the `vs_status` instead, for
-//   engines built without exceptions; the message is then in
-//   `vs_last_error_message()` as in C.
+// * Every throwing member and function that can fail has a `noexcept` form
+//   whose name starts with `try_` and which returns the `vs_status`
+//   instead (results through an out-parameter, written only on success);
+//   the message is then in `vs_last_error_message()` as in C. (The
+//   `fill_f32()`-style members that return a new vector have none: a
+//   `try_fill` into the caller's memory is their `noexcept` form.)
+// * Code built without exceptions (`-fno-exceptions`) can include the
+//   header and use the `try_` forms; there, a throwing form that fails
+//   prints the status and message to stderr and calls `std::abort()`, as
+//   the standard library does for its own throws.
 // * 16-bit fills write IEEE-754 binary16 or bfloat16 *bits*: pass a
 //   `vs::f16_bits *` / `vs::bf16_bits *` (standard-layout wrappers over
 //   one `uint16_t`, the same size and alignment), or a `uint16_t *` with
@@ -23,6 +29,8 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <initializer_list>
 #include <optional>
 #include <stdexcept>
@@ -57,12 +65,21 @@ class Error : public std::runtime_error {
 };
 
 namespace detail {
+/// Throws `e` (built without exceptions: prints it and aborts).
+[[noreturn]] inline void raise(const Error &e) {
+#if defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND)
+  throw e;
+#else
+  std::fprintf(stderr, "vs::Error (%s): %s\n", e.status_string(), e.what());
+  std::abort();
+#endif
+}
 /// Throws `vs::Error` for a status other than `VS_OK`; reads the message
 /// at once, on the calling thread, right after the call that failed.
 inline void check(vs_status status) {
   if (status != VS_OK) {
     const char *m = vs_last_error_message();
-    throw Error(status, m != nullptr ? std::string(m) : std::string());
+    raise(Error(status, m != nullptr ? std::string(m) : std::string()));
   }
 }
 }  // namespace detail
@@ -225,20 +242,38 @@ class Initializer {
   static Initializer create_with_axes(double scale, Mode mode, Distribution distribution,
                                       std::optional<uint64_t> seed, Shape input_axes,
                                       Shape output_axes) {
+    Initializer r;
+    detail::check(
+        try_create_with_axes(scale, mode, distribution, seed, input_axes, output_axes, r));
+    return r;
+  }
+  /// `noexcept` form of `create_with_axes` (`out` as for `try_create`).
+  static vs_status try_create_with_axes(double scale, Mode mode, Distribution distribution,
+                                        std::optional<uint64_t> seed, Shape input_axes,
+                                        Shape output_axes, Initializer &out) noexcept {
     vs_initializer *h = nullptr;
-    detail::check(vs_create_with_axes(
+    vs_status s = vs_create_with_axes(
         scale, static_cast<uint32_t>(mode), static_cast<uint32_t>(distribution),
         seed ? &*seed : nullptr, nonnull(input_axes), input_axes.size(), nonnull(output_axes),
-        output_axes.size(), &h));
-    return Initializer(h);
+        output_axes.size(), &h);
+    if (s == VS_OK) out = Initializer(h);
+    return s;
   }
   /// `vs_from_config_json`: any JSON the C library reads (a Keras config,
   /// a serialized initializer or a name). Throws `vs::Error`.
   static Initializer from_json(std::string_view json) {
     std::string text(json);  // NUL-terminated copy
+    Initializer r;
+    detail::check(try_from_json(text.c_str(), r));
+    return r;
+  }
+  /// `noexcept` form of `from_json`, for a NUL-terminated text (`out` as
+  /// for `try_create`).
+  static vs_status try_from_json(const char *json, Initializer &out) noexcept {
     vs_initializer *h = nullptr;
-    detail::check(vs_from_config_json(text.c_str(), &h));
-    return Initializer(h);
+    vs_status s = vs_from_config_json(json, &h);
+    if (s == VS_OK) out = Initializer(h);
+    return s;
   }
 
   /// True when this object owns a handle.
@@ -253,31 +288,58 @@ class Initializer {
   /// The config as Keras 3.15's `get_config()` JSON (`vs_get_config_json`:
   /// a size query, then the fill). Throws `vs::Error`.
   std::string config_json() const {
-    size_t len = 0;
-    detail::check(vs_get_config_json(h_, nullptr, 0, &len));
-    std::string s(len + 1, '\0');
-    detail::check(vs_get_config_json(h_, &s[0], s.size(), &len));
-    s.resize(len);
+    std::string s;
+    detail::check(try_config_json(s));
     return s;
+  }
+  /// `noexcept` form of `config_json`; `out` is written only on success
+  /// (it allocates: an allocation failure terminates, as in any
+  /// `noexcept` function).
+  vs_status try_config_json(std::string &out) const noexcept {
+    size_t len = 0;
+    vs_status st = vs_get_config_json(h_, nullptr, 0, &len);
+    if (st != VS_OK) return st;
+    std::string s(len + 1, '\0');
+    st = vs_get_config_json(h_, &s[0], s.size(), &len);
+    if (st != VS_OK) return st;
+    s.resize(len);
+    out = std::move(s);
+    return VS_OK;
   }
   /// The 64-bit seed in use (`vs_get_seed`). Throws `vs::Error`.
   uint64_t seed() const {
     uint64_t s = 0;
-    detail::check(vs_get_seed(h_, &s));
+    detail::check(try_seed(s));
     return s;
   }
+  /// `noexcept` form of `seed`; `out` is written only on success.
+  vs_status try_seed(uint64_t &out) const noexcept { return vs_get_seed(h_, &out); }
   /// What the handle is (`vs_get_info`). Throws `vs::Error`.
   Info info() const {
     Info i{};
-    i.struct_size = sizeof(Info);
-    detail::check(vs_get_info(h_, &i));
+    detail::check(try_info(i));
     return i;
+  }
+  /// `noexcept` form of `info`; `out` is written only on success.
+  vs_status try_info(Info &out) const noexcept {
+    Info i{};
+    i.struct_size = sizeof(Info);
+    vs_status s = vs_get_info(h_, &i);
+    if (s == VS_OK) out = i;
+    return s;
   }
   /// The handle's algorithm (`vs_get_algorithm`). Throws `vs::Error`.
   Algorithm algorithm() const {
+    Algorithm a{};
+    detail::check(try_algorithm(a));
+    return a;
+  }
+  /// `noexcept` form of `algorithm`; `out` is written only on success.
+  vs_status try_algorithm(Algorithm &out) const noexcept {
     uint32_t a = 0;
-    detail::check(vs_get_algorithm(h_, &a));
-    return static_cast<Algorithm>(a);
+    vs_status s = vs_get_algorithm(h_, &a);
+    if (s == VS_OK) out = static_cast<Algorithm>(a);
+    return s;
   }
   /// What a fill of `shape` uses (`vs_describe_ex`). Throws `vs::Error`.
   Description describe(Shape shape) const {
@@ -319,6 +381,10 @@ class Initializer {
   void fill(Shape shape, std::vector<float> &out) const { fill(shape, out.data(), out.size()); }
   /// Fills a vector of doubles (its size must be the element count).
   void fill(Shape shape, std::vector<double> &out) const { fill(shape, out.data(), out.size()); }
+  /// Fills a vector of binary16 bits (its size must be the element count).
+  void fill(Shape shape, std::vector<f16_bits> &out) const { fill(shape, out.data(), out.size()); }
+  /// Fills a vector of bfloat16 bits (its size must be the element count).
+  void fill(Shape shape, std::vector<bf16_bits> &out) const { fill(shape, out.data(), out.size()); }
   /// binary32 values. `noexcept`.
   vs_status try_fill(Shape shape, float *out, size_t size) const noexcept {
     return vs_fill_f32(h_, shape.data(), shape.size(), out, size);
@@ -454,42 +520,76 @@ class Initializer {
 
   /// @name Derived handles (`vs_with_*`)
   /// A new, independent initializer equal to this one but for one
-  /// setting. Throw `vs::Error`.
+  /// setting. The plain forms throw `vs::Error`; the `try_` forms return
+  /// the status and, on success only, make `out` own the new handle
+  /// (releasing its old one).
   ///@{
   /// Another seed (`vs_with_seed`; empty: draw one from the OS).
   Initializer with_seed(std::optional<uint64_t> seed) const {
-    vs_initializer *h = nullptr;
-    detail::check(vs_with_seed(h_, seed ? &*seed : nullptr, &h));
-    return Initializer(h);
+    Initializer r;
+    detail::check(try_with_seed(seed, r));
+    return r;
   }
   /// Explicit fan axes (`vs_with_axes`).
   Initializer with_axes(Shape input_axes, Shape output_axes) const {
-    vs_initializer *h = nullptr;
-    detail::check(vs_with_axes(h_, nonnull(input_axes), input_axes.size(), nonnull(output_axes),
-                               output_axes.size(), &h));
-    return Initializer(h);
+    Initializer r;
+    detail::check(try_with_axes(input_axes, output_axes, r));
+    return r;
   }
   /// A layout's fan rule (`vs_with_layout`; replaces any axes).
   Initializer with_layout(Layout layout) const {
-    vs_initializer *h = nullptr;
-    detail::check(vs_with_layout(h_, static_cast<uint32_t>(layout), &h));
-    return Initializer(h);
+    Initializer r;
+    detail::check(try_with_layout(layout, r));
+    return r;
   }
   /// Another sampling algorithm (`vs_with_algorithm`).
   Initializer with_algorithm(Algorithm algorithm) const {
-    vs_initializer *h = nullptr;
-    detail::check(vs_with_algorithm(h_, static_cast<uint32_t>(algorithm), &h));
-    return Initializer(h);
+    Initializer r;
+    detail::check(try_with_algorithm(algorithm, r));
+    return r;
   }
   /// A thread cap of its own (`vs_with_max_threads`; 0: none).
   Initializer with_max_threads(uint32_t n) const {
+    Initializer r;
+    detail::check(try_with_max_threads(n, r));
+    return r;
+  }
+  /// `noexcept` form of `with_seed`.
+  vs_status try_with_seed(std::optional<uint64_t> seed, Initializer &out) const noexcept {
     vs_initializer *h = nullptr;
-    detail::check(vs_with_max_threads(h_, n, &h));
-    return Initializer(h);
+    return adopt(vs_with_seed(h_, seed ? &*seed : nullptr, &h), h, out);
+  }
+  /// `noexcept` form of `with_axes`.
+  vs_status try_with_axes(Shape input_axes, Shape output_axes, Initializer &out) const noexcept {
+    vs_initializer *h = nullptr;
+    return adopt(vs_with_axes(h_, nonnull(input_axes), input_axes.size(), nonnull(output_axes),
+                              output_axes.size(), &h),
+                 h, out);
+  }
+  /// `noexcept` form of `with_layout`.
+  vs_status try_with_layout(Layout layout, Initializer &out) const noexcept {
+    vs_initializer *h = nullptr;
+    return adopt(vs_with_layout(h_, static_cast<uint32_t>(layout), &h), h, out);
+  }
+  /// `noexcept` form of `with_algorithm`.
+  vs_status try_with_algorithm(Algorithm algorithm, Initializer &out) const noexcept {
+    vs_initializer *h = nullptr;
+    return adopt(vs_with_algorithm(h_, static_cast<uint32_t>(algorithm), &h), h, out);
+  }
+  /// `noexcept` form of `with_max_threads`.
+  vs_status try_with_max_threads(uint32_t n, Initializer &out) const noexcept {
+    vs_initializer *h = nullptr;
+    return adopt(vs_with_max_threads(h_, n, &h), h, out);
   }
   ///@}
 
  private:
+  // `out` takes the handle a successful derive made. `h` by reference: it
+  // is read after the call that writes it (argument order is unspecified).
+  static vs_status adopt(vs_status s, vs_initializer *const &h, Initializer &out) noexcept {
+    if (s == VS_OK) out = Initializer(h);
+    return s;
+  }
   static uint16_t *bits(f16_bits *p) noexcept { return reinterpret_cast<uint16_t *>(p); }
   static uint16_t *bits(bf16_bits *p) noexcept { return reinterpret_cast<uint16_t *>(p); }
   // An empty list must still be a non-null pointer: the C API reads both
@@ -505,10 +605,10 @@ class Initializer {
   // with a message naming them (the C API cannot see the lengths).
   static void check_rank(Shape shape, Shape start, Shape extent) {
     if (!same_rank(shape, start, extent)) {
-      throw Error(VS_ERR_INVALID_SHAPE,
+      detail::raise(Error(VS_ERR_INVALID_SHAPE,
                   "start has " + std::to_string(start.size()) + " values and extent " +
                       std::to_string(extent.size()) + ", but shape has rank " +
-                      std::to_string(shape.size()));
+                      std::to_string(shape.size())));
     }
   }
   // A start or extent whose length is not the shape's rank: the C API
@@ -569,12 +669,18 @@ inline void fill_fans(double scale, Mode mode, Distribution distribution, uint64
 }
 ///@}
 
+/// `noexcept` form of `compute_fans`: `fan_in` and `fan_out` are written
+/// only on success.
+inline vs_status try_compute_fans(Shape shape, Layout layout, int64_t &fan_in,
+                                  int64_t &fan_out) noexcept {
+  return vs_compute_fans_layout(shape.data(), shape.size(), static_cast<uint32_t>(layout),
+                                &fan_in, &fan_out);
+}
 /// The fans of `shape` stored in `layout` (`vs_compute_fans_layout`), as
 /// `{fan_in, fan_out}`. Throws `vs::Error`.
 inline std::pair<int64_t, int64_t> compute_fans(Shape shape, Layout layout = Layout::InOut) {
   int64_t in = 0, out = 0;
-  detail::check(
-      vs_compute_fans_layout(shape.data(), shape.size(), static_cast<uint32_t>(layout), &in, &out));
+  detail::check(try_compute_fans(shape, layout, in, out));
   return {in, out};
 }
 
