@@ -31,7 +31,8 @@ from conan.tools.build import cross_building
 from conan.tools.cmake import CMake, CMakeToolchain, cmake_layout
 from conan.tools.files import copy, load, rm, rmdir
 
-required_conan_version = ">=2.0.5"
+# 2.21: the `cmake_extra_variables` property of package_info (conan-io/conan#18822)
+required_conan_version = ">=2.21"
 
 # What a fill of the static library needs from the system (Rust's std), as
 # CMakeLists.txt's VS_STATIC_SYSTEM_LIBS lists them for Linux.
