@@ -23,7 +23,7 @@ case "$venv" in /*) ;; *) venv="$PWD/$venv" ;; esac
 missing=$("$python" -c 'import importlib.util as u
 print(" ".join(m for m in ("pytest", "mypy", "numpy", "ml_dtypes", "keras", "jax") if u.find_spec(m) is None))')
 if [ -n "$missing" ]; then
-    echo "error: the Python tests need: $missing (pip install pytest mypy numpy ml_dtypes 'keras>=3.15' jax)" >&2
+    echo "error: the Python tests need: $missing (pip install pytest mypy numpy ml_dtypes 'keras>=3.15' 'jax>=0.4.35')" >&2
     exit 1
 fi
 command -v cargo >/dev/null || { echo "error: building the package needs cargo (Rust)" >&2; exit 1; }

@@ -348,6 +348,9 @@ fn derive_seed_name(base: u64, name: &[u8]) -> u64 {
 
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    // the package's version (`variance_scaling.__version__`): this crate's,
+    // which maturin also gives the wheel (pyproject.toml: dynamic version)
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<Handle>()?;
     m.add_function(wrap_pyfunction!(derive_seed, m)?)?;
     m.add_function(wrap_pyfunction!(derive_seed_name, m)?)?;

@@ -4,7 +4,7 @@ outputs left untouched."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import numpy as np
@@ -179,3 +179,102 @@ def test_backstop_checks_in_the_extension() -> None:
     with pytest.raises(vs.VarianceScalingValueError) as b:
         h.fill([2, 2], np.zeros(5, np.float32), "f32")
     assert b.value.status == "VS_ERR_BUFFER_SIZE" and "out_len = 5" in b.value.message
+
+
+@pytest.mark.parametrize("call, needle", [
+    (lambda: vs.derive_seed(-1, 0), "base=-1"),
+    (lambda: vs.derive_seed(2**64, 0), f"base={2**64}"),
+    (lambda: vs.derive_seed(0, -5), "index=-5"),
+    (lambda: vs.derive_seed(0, 2**64), f"index={2**64}"),
+    (lambda: vs.derive_seed(np.int64(-2), 0), "base=-2"),
+    (lambda: vs.derive_seed_name(-1, "w"), "base=-1"),
+    (lambda: vs.derive_seed_name(2**70, b"w"), f"base={2**70}"),
+])
+def test_derive_seed_out_of_range(call: Callable[[], int], needle: str) -> None:
+    """A base or index outside uint64 is the package's ValueError naming
+    the argument and the value (not PyO3's bare OverflowError)."""
+    arg = needle.split("=")[0]
+    with expect(vs.VarianceScalingValueError, "VS_ERR_INVALID_CONFIG", f"`{arg}`", needle, "2**64"):
+        call()
+
+
+@pytest.mark.parametrize("call, needle", [
+    (lambda: vs.derive_seed(1.5, 0), "base=1.5 of type float"),
+    (lambda: vs.derive_seed("1", 0), "base='1' of type str"),
+    (lambda: vs.derive_seed(True, 0), "base=True"),
+    (lambda: vs.derive_seed(0, 2.0), "index=2.0 of type float"),
+    (lambda: vs.derive_seed(0, None), "index=None of type NoneType"),
+    (lambda: vs.derive_seed_name(1.0, "w"), "base=1.0 of type float"),
+    (lambda: vs.derive_seed_name(1, 5), "name=5 of type int"),
+    (lambda: vs.derive_seed_name(1, None), "name=None of type NoneType"),
+    (lambda: vs.derive_seed_name(1, bytearray(b"w")), "name=bytearray(b'w') of type bytearray"),
+    (lambda: vs.derive_seed_name(1, ["w"]), "name=['w'] of type list"),
+])
+def test_derive_seed_wrong_types(call: Callable[[], int], needle: str) -> None:
+    """A base or index that is not an integer, or a name that is neither
+    str nor bytes, is the package's TypeError naming the argument and what
+    it received (`derive_seed_name(1, 5)` used to hash bytes(5))."""
+    with expect(vs.VarianceScalingTypeError, "VS_ERR_INVALID_CONFIG", f"`{needle.split('=')[0]}`", needle):
+        call()
+
+
+def test_derive_seed_name_nul_and_encoding() -> None:
+    """A str name with a NUL character is refused, as C cannot pass it and
+    Go refuses it; bytes are hashed as they are (the Rust API), so they
+    tell apart names differing in trailing zero bytes (docs/seeds.md)."""
+    with expect(vs.VarianceScalingValueError, "VS_ERR_INVALID_CONFIG", "`name`", "NUL", "index 1", r"name='w\x00'"):
+        vs.derive_seed_name(1, "w\0")
+    with expect(vs.VarianceScalingValueError, "VS_ERR_INVALID_CONFIG", "`name`", "UTF-8", r"\ud800"):
+        vs.derive_seed_name(1, "w\ud800")
+    assert vs.derive_seed_name(1, b"w\0") != vs.derive_seed_name(1, b"w") == vs.derive_seed_name(1, "w")
+    # numpy integers are integers
+    assert vs.derive_seed(np.uint64(2**64 - 1), np.int32(3)) == vs.derive_seed(2**64 - 1, 3)
+
+
+@pytest.mark.parametrize("call, cls, status, needles", [
+    (lambda: vs.VarianceScaling(seed=1.5), vs.VarianceScalingValueError, "VS_ERR_INVALID_CONFIG", ["seed", "1.5"]),
+    (lambda: vs.VarianceScaling(seed="1"), vs.VarianceScalingValueError, "VS_ERR_INVALID_CONFIG", ["seed", '"1"']),
+    (lambda: vs.VarianceScaling(seed=True), vs.VarianceScalingValueError, "VS_ERR_INVALID_CONFIG", ["seed", "true"]),
+    (lambda: vs.he_normal(seed=1).with_seed(-1), vs.VarianceScalingValueError, "VS_ERR_INVALID_CONFIG",
+     ["seed", "-1"]),
+    (lambda: vs.he_normal(seed=1).with_seed(2**64), vs.VarianceScalingValueError, "VS_ERR_INVALID_CONFIG",
+     ["seed", str(2**64)]),
+    (lambda: vs.he_normal(seed=1).with_seed(0.5), vs.VarianceScalingValueError, "VS_ERR_INVALID_CONFIG",
+     ["seed", "0.5"]),
+    (lambda: vs.VarianceScaling(seed=1, input_axes=[2**64], output_axes=[0]), vs.VarianceScalingValueError,
+     "VS_ERR_INVALID_CONFIG", ["input_axes", str(2**64)]),
+    (lambda: vs.he_normal(seed=1).fill_slice((4, 4), (-1, 0), (1, 1)), vs.VarianceScalingValueError,
+     "VS_ERR_INVALID_SHAPE", ["start", "-1"]),
+    (lambda: vs.he_normal(seed=1).fill_slice((4, 4), (2**64, 0), (1, 1)), vs.VarianceScalingValueError,
+     "VS_ERR_INVALID_SHAPE", ["`start`", str(2**64)]),
+    (lambda: vs.he_normal(seed=1).fill_slice((4, 4), (0, 0), (2**62, 1)), vs.VarianceScalingValueError,
+     "VS_ERR_INVALID_SHAPE", ["extent", str(2**62)]),
+    (lambda: vs.he_normal(seed=1).fill_slice((2**31, 2**31), (0, 0), (2**31, 2**31)), vs.VarianceScalingValueError,
+     "VS_ERR_INVALID_SHAPE", ["`extent`", str(2**31)]),
+    (lambda: vs.he_normal(seed=1)((2**31, 2**31)), vs.VarianceScalingValueError, "VS_ERR_INVALID_SHAPE",
+     ["`shape`", str(2**31)]),
+    (lambda: vs.he_normal(seed=1)((-1, 4)), vs.VarianceScalingValueError, "VS_ERR_INVALID_SHAPE", ["-1"]),
+    (lambda: vs.he_normal(seed=1)((2**64, 4)), vs.VarianceScalingValueError, "VS_ERR_INVALID_SHAPE",
+     ["`shape`", str(2**64)]),
+    (lambda: vs.he_normal(seed=1).describe((2**63,)), vs.VarianceScalingValueError, "VS_ERR_INVALID_SHAPE",
+     ["`shape`", str(2**63)]),
+    (lambda: vs.he_normal(seed=1).fill_range((4,), 2**64, 1), vs.VarianceScalingValueError, "VS_ERR_BUFFER_SIZE",
+     [f"offset = {2**64}"]),
+    (lambda: vs.he_normal(seed=1).fill_range((4,), 0, -3), vs.VarianceScalingValueError, "VS_ERR_BUFFER_SIZE",
+     ["`count`", "count=-3"]),
+    (lambda: vs.he_normal(seed=1).fill_range((4,), 1.5, 1), vs.VarianceScalingTypeError, "VS_ERR_BUFFER_SIZE",
+     ["`offset`", "offset=1.5 of type float"]),
+    (lambda: vs.he_normal(seed=1).fill_range((4,), 0, True), vs.VarianceScalingTypeError, "VS_ERR_BUFFER_SIZE",
+     ["`count`", "count=True"]),
+    (lambda: vs.he_normal(seed=1).with_algorithm(99), vs.VarianceScalingValueError, "VS_ERR_INVALID_ALGORITHM",
+     ["`algorithm`", "algorithm=99"]),
+    (lambda: vs.he_normal(seed=1).with_algorithm(True), vs.VarianceScalingTypeError, "VS_ERR_INVALID_ALGORITHM",
+     ["`algorithm`", "algorithm=True"]),
+])
+def test_every_int_argument(call: Callable[[], object], cls: type[vs.VarianceScalingError], status: str,
+                            needles: list[str]) -> None:
+    """Every public argument taking an integer (seeds, axes, shapes, boxes,
+    offsets, counts, algorithm numbers) gives a package error naming the
+    argument and the value for a negative, huge or non-integer value."""
+    with expect(cls, status, *needles):
+        call()

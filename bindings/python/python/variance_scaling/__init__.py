@@ -50,7 +50,9 @@ __all__ = [
     "lecun_uniform",
 ]
 
-__version__ = "0.2.0"
+#: The package's version: its crate's (bindings/python/Cargo.toml), which is
+#: also the wheel's; tests/test_packaging.py checks it is the library's.
+__version__: str = _core.__version__
 
 #: Algorithm number -> name (``vs_algorithm_name``), from the core.
 ALGORITHMS: dict[int, str] = dict(_core.ALGORITHMS)
@@ -119,6 +121,27 @@ def _ints(name: str, value: Any) -> list[int]:
             )
         out.append(i)
     return out
+
+
+def _count(name: str, value: Any) -> int:
+    """An element offset or count of ``fill_range``: an int >= 0."""
+    if isinstance(value, (bool, np.bool_)):
+        i = None
+    else:
+        try:
+            i = operator.index(value)
+        except TypeError:
+            i = None
+    if i is None:
+        raise VarianceScalingTypeError(
+            "VS_ERR_BUFFER_SIZE",
+            f"argument `{name}` must be an integer >= 0; received: {name}={value!r} of type {type(value).__name__}",
+        )
+    if i < 0:
+        raise VarianceScalingValueError(
+            "VS_ERR_BUFFER_SIZE", f"argument `{name}` must be >= 0; received: {name}={i}"
+        )
+    return i
 
 
 def _plain(value: Any) -> Any:
@@ -274,7 +297,7 @@ class VarianceScaling:
         dt, kind = _kind(dtype)
         dims = _ints("shape", shape)
         self._h.describe(dims)  # the shape's error before any allocation
-        out = np.empty(dims, dtype=dt)
+        out = _empty("shape", dims, dt)
         self._h.fill(dims, _flat(out, kind), kind)
         return out
 
@@ -290,13 +313,8 @@ class VarianceScaling:
         """Elements ``[offset, offset + count)`` of the row-major tensor
         `shape` (fans from the whole shape), as a new 1-d array."""
         dt, kind = _kind(dtype)
-        off = _ints("offset", [offset])[0]
-        n = _ints("count", [count])[0]
-        if off < 0 or n < 0:
-            raise VarianceScalingValueError(
-                "VS_ERR_BUFFER_SIZE",
-                f"arguments `offset` and `count` must be >= 0; received: offset={offset!r}, count={count!r}",
-            )
+        off = _count("offset", offset)
+        n = _count("count", count)
         dims = _ints("shape", shape)
         self._h.describe(dims)
         total = 1
@@ -307,7 +325,7 @@ class VarianceScaling:
                 "VS_ERR_BUFFER_SIZE",
                 f"offset = {off} + count = {n} is past the end of shape {tuple(dims)} ({total} elements)",
             )
-        out = np.empty(n, dtype=dt)
+        out = _empty("count", [n], dt, n)
         self._h.fill_range(dims, off, _flat(out, kind), kind)
         return out
 
@@ -326,10 +344,14 @@ class VarianceScaling:
         dims = _ints("shape", shape)
         st = _ints("start", start)
         ex = _ints("extent", extent)
-        if any(e < 0 for e in ex):
-            # let the core name the bad extent before numpy would
+        inside = len(st) == len(ex) == len(dims) and all(
+            0 <= s and 0 <= e and s + e <= d for d, s, e in zip(dims, st, ex)
+        )
+        if not inside:
+            # a box outside the shape: the core names the bad start or
+            # extent (before numpy would fail to allocate `extent`)
             self._h.fill_slice(dims, st, ex, np.empty(0, np.float32), "f32")
-        out = np.empty(ex, dtype=dt)
+        out = _empty("extent", ex, dt)
         self._h.fill_slice(dims, st, ex, _flat(out, kind), kind)
         return out
 
@@ -345,6 +367,20 @@ class VarianceScaling:
 
     def __deepcopy__(self, memo: dict[int, Any]) -> VarianceScaling:
         return self
+
+
+def _empty(name: str, dims: Sequence[int], dt: np.dtype[Any], shown: Any = None) -> npt.NDArray[Any]:
+    """A new array for a fill; an array larger than the address space is
+    the package's error naming `name` (running out of memory stays
+    numpy's ``MemoryError``)."""
+    try:
+        return np.empty(dims, dtype=dt)
+    except ValueError as e:
+        raise VarianceScalingValueError(
+            "VS_ERR_INVALID_SHAPE",
+            f"argument `{name}` asks for an array larger than this machine can address ({e}); "
+            f"received: {name}={tuple(dims) if shown is None else shown!r}, dtype={dt.name}",
+        ) from None
 
 
 def _check_out(out: Any) -> str:
@@ -373,17 +409,66 @@ def _flat(out: npt.NDArray[Any], kind: str) -> npt.NDArray[Any]:
     return flat.view(np.uint16) if kind in ("f16", "bf16") else flat
 
 
+def _u64(name: str, value: Any) -> int:
+    """`value` as a uint64 (a seed, base or index): an int (or numpy
+    integer) in ``[0, 2**64)``, else the package's error naming `name`."""
+    if isinstance(value, (bool, np.bool_)):
+        raise VarianceScalingTypeError(
+            "VS_ERR_INVALID_CONFIG",
+            f"argument `{name}` must be an integer in [0, 2**64), not a bool; received: {name}={value!r}",
+        )
+    try:
+        i = operator.index(value)
+    except TypeError:
+        raise VarianceScalingTypeError(
+            "VS_ERR_INVALID_CONFIG",
+            f"argument `{name}` must be an integer in [0, 2**64); received: {name}={value!r} "
+            f"of type {type(value).__name__}",
+        ) from None
+    if not 0 <= i < 2**64:
+        raise VarianceScalingValueError(
+            "VS_ERR_INVALID_CONFIG",
+            f"argument `{name}` must be an integer in [0, 2**64); received: {name}={i}",
+        )
+    return i
+
+
 def derive_seed(base: int, index: int) -> int:
     """``vs_derive_seed``: the seed of tensor number `index` under `base`
-    (docs/seeds.md)."""
-    return _core.derive_seed(base, index)
+    (docs/seeds.md). Both are integers in ``[0, 2**64)``."""
+    return _core.derive_seed(_u64("base", base), _u64("index", index))
 
 
 def derive_seed_name(base: int, name: str | bytes) -> int:
-    """``vs_derive_seed_name``: the seed of the tensor called `name` (str
-    as UTF-8) under `base` (docs/seeds.md)."""
-    data = name.encode("utf-8") if isinstance(name, str) else bytes(name)
-    return _core.derive_seed_name(base, data)
+    """``vs_derive_seed_name``: the seed of the tensor called `name` under
+    `base` (docs/seeds.md). A str is hashed as its UTF-8 bytes and must not
+    hold a NUL character (the C function reads a name up to its NUL, and
+    Go refuses such names alike); bytes are hashed as they are, zero bytes
+    included (as the Rust API's ``&[u8]``)."""
+    b = _u64("base", base)
+    if isinstance(name, str):
+        nul = name.find("\0")
+        if nul >= 0:
+            raise VarianceScalingValueError(
+                "VS_ERR_INVALID_CONFIG",
+                f"argument `name` holds a NUL character at index {nul}, which "
+                f"vs_derive_seed_name cannot take (pass bytes for such names); received: name={name!r}",
+            )
+        try:
+            data = name.encode("utf-8")
+        except UnicodeEncodeError as e:
+            raise VarianceScalingValueError(
+                "VS_ERR_INVALID_CONFIG",
+                f"argument `name` is not encodable as UTF-8 ({e.reason} at index {e.start}); received: name={name!r}",
+            ) from None
+    elif isinstance(name, bytes):
+        data = bytes(name)
+    else:
+        raise VarianceScalingTypeError(
+            "VS_ERR_INVALID_CONFIG",
+            f"argument `name` must be str or bytes; received: name={name!r} of type {type(name).__name__}",
+        )
+    return _core.derive_seed_name(b, data)
 
 
 def he_normal(seed: int | None = None, input_axes: Sequence[int] | None = None,

@@ -1,6 +1,7 @@
 # Types of the extension module `variance_scaling._core` (bindings/python/src/lib.rs).
 from typing import Any, final
 
+__version__: str
 ALGORITHMS: list[tuple[int, str]]
 DEFAULT_ALGORITHM: str
 STATUSES: list[tuple[str, int]]
