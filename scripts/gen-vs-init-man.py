@@ -246,7 +246,10 @@ def changelog_date(path: str) -> str:
 
 def run(exe: str, flag: str) -> str:
     env = dict(os.environ, LC_ALL="C")
-    r = subprocess.run([exe, flag], capture_output=True, text=True, env=env, check=False)
+    try:
+        r = subprocess.run([exe, flag], capture_output=True, text=True, env=env, check=False)
+    except OSError as e:
+        raise GenError(f"cannot run --exe {exe}: {e.strerror}") from e
     if r.returncode != 0:
         raise GenError(f"{exe} {flag} exited with status {r.returncode}: {r.stderr.strip()}")
     return r.stdout

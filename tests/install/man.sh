@@ -235,16 +235,17 @@ check_vs_init() {
         { echo "the exit statuses of vs-init --help and the man page differ"; ok=1; }
     # 4. every description of an option or a status, as --help words it, is
     # in the page as man renders it (one line a paragraph: MANWIDTH=4000)
-    local text d n=0
+    local text d n=0 missing=0
     text=$(LC_ALL=C.UTF-8 MANWIDTH=4000 man -E UTF-8 -l "$page" 2>/dev/null | sed 's/‐/-/g' | tr -s ' ')
     [ -n "$text" ] || { echo "man -l $page printed nothing"; return 1; }
     while IFS=$'\t' read -r _ d; do
         [ -n "$d" ] || { echo "an entry of vs-init --help without a description"; ok=1; continue; }
         n=$((n + 1))
         d=${d%.}
-        grep -qiF -- "$(tr -s ' ' <<<"$d")" <<<"$text" || { echo "not in the man page: \"$d\" (vs-init --help)"; ok=1; }
+        grep -qiF -- "$(tr -s ' ' <<<"$d")" <<<"$text" ||
+            { echo "not in the man page: \"$d\" (vs-init --help)"; missing=$((missing + 1)); ok=1; }
     done < <(help_entries "options:" "$help"; help_entries "exit status:" "$help")
-    echo "$n descriptions of vs-init --help found in the rendered page"
+    echo "$n descriptions of vs-init --help looked for in the rendered page, $missing missing"
     [ "$n" -ge 10 ] || { echo "could not read the descriptions of vs-init --help"; ok=1; }
     return $ok
 }
