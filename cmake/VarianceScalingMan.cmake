@@ -18,11 +18,26 @@
 # entry's, and gzip -9n stores no name and no timestamp. tests/install/man.sh
 # checks the installed pages (ctest -L install / -L package: *_man_pages).
 #
-# vs-init(1) stays docs/vs-init.1, written by hand (CMakeLists.txt installs
-# it with the tool); *_man_vs_init checks it against `vs-init --help`.
+#
+# And the tool's page (component tools, the variance-scaling-tools package):
+#
+#   share/man/man1/vs-init.1.gz              vs-init(1)
+#
+# Written at build time (target vs_man1, part of ALL) by
+# scripts/gen-vs-init-man.py, after the cargo build of vs-init, which it runs:
+# the usage line, OPTIONS (options, arguments, descriptions, defaults,
+# values) and EXIT STATUS are what `vs-init --help` prints, the version is
+# `vs-init --version`'s, and only the prose of the page (NAME, DESCRIPTION,
+# the mpirun synopsis, EXAMPLES, SEE ALSO) is the template docs/vs-init.1.in.
+# Same date and gzip -9n as the section 3 pages. *_vs_init
+# (tests/install/checks.sh) checks that the installed page is the
+# generator's output for the installed vs-init, *_man_vs_init
+# (tests/install/man.sh) reads it against `vs-init --help` on its own.
+#
+# VS_BUILD_MAN=OFF builds and installs neither.
 include_guard(GLOBAL)
 
-option(VS_BUILD_MAN "Generate and install the section 3 man pages (needs python3)" ON)
+option(VS_BUILD_MAN "Generate and install the man pages, section 3 and vs-init(1) (needs python3)" ON)
 if(NOT VS_BUILD_MAN)
   return()
 endif()
@@ -55,3 +70,25 @@ install(DIRECTORY "${VS_MAN3_DIR}/"
         DESTINATION "${CMAKE_INSTALL_MANDIR}/man3"
         COMPONENT dev
         FILES_MATCHING PATTERN "*.3.gz")
+
+set(_vs_man1 "${CMAKE_CURRENT_BINARY_DIR}/man/vs-init.1")
+add_custom_command(
+  OUTPUT "${_vs_man1}.gz"
+  COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/scripts/gen-vs-init-man.py"
+          --exe "${VS_INIT_EXECUTABLE}"
+          --template "${CMAKE_CURRENT_SOURCE_DIR}/docs/vs-init.1.in"
+          --changelog "${CMAKE_CURRENT_SOURCE_DIR}/packaging/debian/changelog"
+          --out "${_vs_man1}"
+          --gzip "${VS_GZIP_EXECUTABLE}"
+  DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/scripts/gen-vs-init-man.py"
+          "${CMAKE_CURRENT_SOURCE_DIR}/docs/vs-init.1.in"
+          "${CMAKE_CURRENT_SOURCE_DIR}/packaging/debian/changelog"
+          "${_vs_init_stamp}"
+  COMMENT "Writing vs-init(1) from vs-init --help and docs/vs-init.1.in"
+  VERBATIM)
+add_custom_target(vs_man1 ALL DEPENDS "${_vs_man1}.gz")
+add_dependencies(vs_man1 vs_init_cargo)
+
+install(FILES "${_vs_man1}.gz"
+        DESTINATION "${CMAKE_INSTALL_MANDIR}/man1"
+        COMPONENT tools)

@@ -14,9 +14,14 @@
 #                               gzip -9n; .TH names this version; and every
 #                               man3 and man1 page renders with `man -l`
 #                               without a single warning
-#   man.sh vs-init <tree dir>   vs-init(1), written by hand, against the
+#   man.sh vs-init <tree dir>   vs-init(1), which scripts/gen-vs-init-man.py
+#                               writes from `vs-init --help` and
+#                               docs/vs-init.1.in, read on its own against the
 #                               installed `vs-init --help`: the same options
-#                               (and their arguments) and exit statuses
+#                               (and their arguments), the values of --format,
+#                               --dtype and --shard in bold, the same exit
+#                               statuses, and every description of an option
+#                               or a status in the rendered page
 #
 # <tree dir> is one that checks.sh set up (its tree.env says where the tree
 # is). Needs man (man-db) and groff; with VS_REQUIRE_TEST_TOOLS=1 a missing
@@ -160,14 +165,34 @@ check_pages() {
     return $ok
 }
 
+# help_entries <title> <help text>: the entries of a block of --help
+# ("options:", "exit status:") as "<head>\t<description>" lines, each
+# description's continuation lines joined to it
+help_entries() {
+    awk -v title="$1" '
+        $0 == title { on = 1; next }
+        on && /^$/ { exit }
+        on && /^  [^ ]/ { if (n++) print head "\t" desc; sub(/^  /, ""); i = index($0, "  ");
+                          if (i) { head = substr($0, 1, i - 1); desc = substr($0, i); sub(/^ +/, "", desc) }
+                          else { head = $0; desc = "" }; next }
+        on && /^    / { sub(/^ +/, ""); desc = desc (desc == "" ? "" : " ") $0; next }
+        on { print "unparsable line: " $0; exit 1 }
+        END { if (n) print head "\t" desc }' <<<"$2"
+}
+
 check_vs_init() {
     load_tree "$1"
     local exe="$TREE_PREFIX/bin/vs-init" page="$MAN/man1/vs-init.1.gz" ok=0 help src
     [ -x "$exe" ] || { echo "$exe is missing"; return 1; }
+    if [ ! -e "$page" ] && grep -qx 'VS_BUILD_MAN:BOOL=OFF' "${VS_BUILD_DIR:-}/CMakeCache.txt" 2>/dev/null; then
+        echo "SKIP: built with VS_BUILD_MAN=OFF, no vs-init(1): this check did NOT run"
+        exit 77
+    fi
     [ -f "$page" ] || { echo "$page is missing"; return 1; }
+    need_tool man groff gzip
     help=$(cd / && "$exe" --help) || { echo "$exe --help failed"; return 1; }
     src=$(gzip -dc "$page")
-    # The options of --help (lines "  -o, --output PATH   text", "  --seed S")
+    # 1. The options of --help (lines "  -o, --output PATH   text", "  --seed S")
     # with their argument, and those of the page's OPTIONS section (.TP
     # entries: ".BR \-o \", \" \-\-output \" \fIPATH\fR\"", ".BI \-\-seed \" S\"",
     # ".B \-\-progress"), as "-o --output PATH" lines
@@ -180,27 +205,48 @@ check_vs_init() {
     echo "$from_help" | sed 's/^/  /'
     [ "$(echo "$from_help" | wc -l)" -ge 5 ] || { echo "could not read the options of vs-init --help"; return 1; }
     diff <(echo "$from_help") <(echo "$from_page") ||
-        { echo "vs-init --help and docs/vs-init.1's OPTIONS differ (< --help, > man page): update docs/vs-init.1"; ok=1; }
-    # the values --help lists for --format and --dtype ("safetensors
-    # (default), npy, gguf") are in the page's entry of the option
+        { echo "vs-init --help and the man page's OPTIONS differ (< --help, > man page): scripts/gen-vs-init-man.py lost or misread an option"; ok=1; }
+    # 2. the values --help lists for --format and --dtype ("safetensors
+    # (default), npy, gguf") and --shard ("...: rows (...), columns (...),
+    # layers (...)") are in bold in the page's entry of the option
     local opt v entry values
-    for opt in format dtype; do
-        values=$(echo "$help" | sed -n "s/^  --$opt [A-Z]*  *//p" | sed 's/ (default)//g; s/,/ /g')
+    for opt in format dtype shard; do
+        values=$(help_entries "options:" "$help" | awk -F'\t' -v o="--$opt" '$1 ~ "^" o " " {print $2}')
+        if [ "$opt" = shard ]; then
+            values=$(grep -oE '(: |, )[a-z0-9]+ \(' <<<"$values" | grep -oE '[a-z0-9]+')
+        else
+            values=$(sed 's/ (default)//g; s/,/ /g' <<<"$values")
+        fi
         [ -n "$values" ] || { echo "vs-init --help lists no values for --$opt"; ok=1; }
         entry=$(echo "$src" | sed -n "/^\\.BI \\\\-\\\\-$opt /,/^\\.TP/p")
-        [ -n "$entry" ] || { echo "docs/vs-init.1 has no .BI entry for --$opt"; ok=1; }
+        [ -n "$entry" ] || { echo "the man page has no .BI entry for --$opt"; ok=1; }
         for v in $values; do
-            grep -qw -- "$v" <<<"$entry" || { echo "--$opt $v (vs-init --help) is not in docs/vs-init.1's entry"; ok=1; }
+            grep -qF -- "\\fB\\%$v\\fR" <<<"$entry" || { echo "--$opt $v (vs-init --help) is not in bold in the man page's entry"; ok=1; }
         done
+        echo "--$opt values:" $values
     done
-    # exit statuses: "exit status: 0 written, 2 bad arguments, ..." against
-    # the page's EXIT STATUS entries
+    # 3. exit statuses: the "exit status:" block of --help ("  0  written")
+    # against the page's EXIT STATUS entries
     local codes_help codes_page
-    codes_help=$(echo "$help" | sed -n '/^exit status:/,$p' | grep -oE '(^exit status:|,) *[0-9]+' | grep -oE '[0-9]+' | sort -n | tr '\n' ' ')
+    codes_help=$(help_entries "exit status:" "$help" | cut -f1 | sort -n | tr '\n' ' ')
     codes_page=$(echo "$src" | sed -n '/^\.SH EXIT STATUS/,/^\.SH /p' | grep -A1 '^\.TP' | sed -n 's/^\.B \([0-9]*\)$/\1/p' | sort -n | tr '\n' ' ')
     echo "exit statuses: --help: $codes_help; man page: $codes_page"
     [ -n "$codes_help" ] && [ "$codes_help" = "$codes_page" ] ||
-        { echo "the exit statuses of vs-init --help and docs/vs-init.1 differ: update docs/vs-init.1"; ok=1; }
+        { echo "the exit statuses of vs-init --help and the man page differ"; ok=1; }
+    # 4. every description of an option or a status, as --help words it, is
+    # in the page as man renders it (one line a paragraph: MANWIDTH=4000)
+    local text d n=0 missing=0
+    text=$(LC_ALL=C.UTF-8 MANWIDTH=4000 man -E UTF-8 -l "$page" 2>/dev/null | sed 's/‐/-/g' | tr -s ' ')
+    [ -n "$text" ] || { echo "man -l $page printed nothing"; return 1; }
+    while IFS=$'\t' read -r _ d; do
+        [ -n "$d" ] || { echo "an entry of vs-init --help without a description"; ok=1; continue; }
+        n=$((n + 1))
+        d=${d%.}
+        grep -qiF -- "$(tr -s ' ' <<<"$d")" <<<"$text" ||
+            { echo "not in the man page: \"$d\" (vs-init --help)"; missing=$((missing + 1)); ok=1; }
+    done < <(help_entries "options:" "$help"; help_entries "exit status:" "$help")
+    echo "$n descriptions of vs-init --help looked for in the rendered page, $missing missing"
+    [ "$n" -ge 10 ] || { echo "could not read the descriptions of vs-init --help"; ok=1; }
     return $ok
 }
 

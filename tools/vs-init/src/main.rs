@@ -34,7 +34,8 @@ pub struct Failure {
     pub msg: String,
 }
 
-/// Exit statuses (docs/vs-init.md).
+/// Exit statuses (docs/vs-init.md; USAGE's "exit status:" block, from
+/// which the man page's EXIT STATUS is generated, lists them).
 pub const EXIT_USAGE: u8 = 2;
 pub const EXIT_INPUT: u8 = 3;
 pub const EXIT_UNSUPPORTED: u8 = 4;
@@ -93,11 +94,16 @@ options:
   --progress             show the progress bar even when stderr is not a
                          terminal
   -q, --quiet            no progress bar, no summary table
-  -h, --help             this text
-  -V, --version          the version
+  -h, --help             print the usage and exit
+  -V, --version          print the version and exit
 
-exit status: 0 written, 2 bad arguments, 3 bad input, 4 unsupported layer or
-initializer, 5 the output could not be written (no partial file is left).
+exit status:
+  0  the output was written
+  2  bad arguments
+  3  bad input: an unreadable file, not JSON, neither a Keras model nor a
+     manifest, a layer without its input shape, an invalid initializer
+  4  an unsupported layer or initializer
+  5  the output could not be written; no partial file is left behind
 ";
 
 struct Args {
