@@ -105,9 +105,9 @@ function(vs_add_tree_checks tree label tree_fixture debug_fixture)
   if(VS_BUILD_MAN)
     vs_add_check(${tree}_man_pages LABELS ${label} REQUIRES ${all}
       COMMAND "${_vs_man}" pages "${w}")
+    vs_add_check(${tree}_man_vs_init LABELS ${label} REQUIRES ${all}
+      COMMAND "${_vs_man}" vs-init "${w}")
   endif()
-  vs_add_check(${tree}_man_vs_init LABELS ${label} REQUIRES ${all}
-    COMMAND "${_vs_man}" vs-init "${w}")
   set(consumers "${PROJECT_SOURCE_DIR}/tests/consumers")
   # the shared CMake consumer prints vs_version() for ${tree}_versions
   vs_add_check(${tree}_consumer_cmake_shared LABELS ${label} consumer
