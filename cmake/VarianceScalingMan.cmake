@@ -81,6 +81,7 @@ add_custom_command(
           --out "${_vs_man1}"
           --gzip "${VS_GZIP_EXECUTABLE}"
   DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/scripts/gen-vs-init-man.py"
+          "${CMAKE_CURRENT_SOURCE_DIR}/scripts/gen-man.py"
           "${CMAKE_CURRENT_SOURCE_DIR}/docs/vs-init.1.in"
           "${CMAKE_CURRENT_SOURCE_DIR}/packaging/debian/changelog"
           "${_vs_init_stamp}"

@@ -31,7 +31,7 @@ Python standard library is used.
 from __future__ import annotations
 
 import argparse
-import email.utils
+import importlib.util
 import os
 import re
 import subprocess
@@ -236,12 +236,20 @@ def render(template: str, h: Help, date: str, version: str) -> str:
 
 
 def changelog_date(path: str) -> str:
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            if line.startswith(" -- "):
-                stamp = line.split("  ", 1)[1].strip() if "  " in line else ""
-                return email.utils.parsedate_to_datetime(stamp).strftime("%Y-%m-%d")
-    raise GenError(f"{path}: no ' -- name <mail>  date' line")
+    """The newest packaging/debian/changelog entry's date, as the section 3
+    pages take it (scripts/gen-man.py, loaded from beside this file)."""
+    spec = importlib.util.spec_from_file_location(
+        "gen_man", os.path.join(os.path.dirname(os.path.abspath(__file__)), "gen-man.py"))
+    if spec is None or spec.loader is None:
+        raise GenError("cannot load gen-man.py from beside gen-vs-init-man.py")
+    gen_man = importlib.util.module_from_spec(spec)
+    sys.modules["gen_man"] = gen_man  # its dataclasses look their module up
+    spec.loader.exec_module(gen_man)
+    try:
+        date: str = gen_man.changelog_date(path)
+    except gen_man.HeaderError as e:
+        raise GenError(str(e)) from e
+    return date
 
 
 def run(exe: str, flag: str) -> str:

@@ -22,52 +22,14 @@ import pytest
 
 import reference as R
 import vslib
+from golden import KINDS, parse_golden
 
 GOLDEN = Path(__file__).resolve().parents[1] / "data" / "golden_vectors.txt"
-KINDS = ("f64", "f32", "f16", "bf16")
 
 
 # ------------------------------------------------------------ golden file
 
-def parse_golden(path: Path = GOLDEN) -> list[dict]:
-    """Parse tests/data/golden_vectors.txt (format in its header comment):
-    case NAME SEED SCALE MODE DIST NDIM DIMS... HASAXES [NIN AXES... NOUT AXES...] OFFSET COUNT
-    followed by the lines f64, f32, f16, bf16 with COUNT hex bit patterns each."""
-    lines = [ln.split() for ln in path.read_text().splitlines() if ln.strip() and not ln.startswith("#")]
-    cases = []
-    i = 0
-    while i < len(lines):
-        t = lines[i]
-        assert t[0] == "case", f"expected a case line, got {t[:2]}"
-        p = 7
-        ndim = int(t[6])
-        shape = [int(v) for v in t[p:p + ndim]]
-        p += ndim
-        axes = None
-        if int(t[p]):
-            nin = int(t[p + 1])
-            ia = [int(v) for v in t[p + 2:p + 2 + nin]]
-            p += 2 + nin
-            nout = int(t[p])
-            oa = [int(v) for v in t[p + 1:p + 1 + nout]]
-            p += 1 + nout
-            axes = (ia, oa)
-        else:
-            p += 1
-        assert len(t) == p + 2, f"case {t[1]}: trailing fields"
-        case = dict(name=t[1], seed=int(t[2]), scale=float(t[3]), mode=int(t[4]), dist=int(t[5]),
-                    shape=shape, axes=axes, offset=int(t[p]), count=int(t[p + 1]))
-        for k, kind in enumerate(KINDS):
-            row = lines[i + 1 + k]
-            assert row[0] == kind, f"case {case['name']}: expected a {kind} line"
-            assert len(row) - 1 == case["count"], f"case {case['name']}: {kind} has {len(row) - 1} values"
-            case[kind] = [int(h, 16) for h in row[1:]]
-        cases.append(case)
-        i += 1 + len(KINDS)
-    return cases
-
-
-GOLDEN_CASES = parse_golden()
+GOLDEN_CASES = parse_golden(GOLDEN)
 
 
 def reference_bits(values: list[float]) -> dict[str, list[int]]:

@@ -27,11 +27,10 @@ import pytest
 import reference as R1
 import reference_v2 as R2
 import vslib
-from test_reference import parse_golden
+from golden import DATA, KINDS, parse_golden
 
-GOLDEN_V2 = Path(__file__).resolve().parents[1] / "data" / "golden_vectors_v2.txt"
+GOLDEN_V2 = DATA / "golden_vectors_v2.txt"
 GOLDEN_CASES = parse_golden(GOLDEN_V2)
-KINDS = ("f64", "f32", "f16", "bf16")
 WIDTH = {"f64": 16, "f32": 8, "f16": 4, "bf16": 4}
 DISTS = (R2.TRUNCATED_NORMAL, R2.UNTRUNCATED_NORMAL, R2.UNIFORM)
 DIST_IDS = ("truncated", "untruncated", "uniform")
@@ -84,7 +83,7 @@ def test_golden_vectors_v2(case):
 
 def test_golden_v1_and_v2_differ():
     """The two golden files pin different streams (same format, same parser)."""
-    v1 = {c["name"]: c for c in parse_golden()}
+    v1 = {c["name"]: c for c in parse_golden(DATA / "golden_vectors.txt")}
     common = [c for c in GOLDEN_CASES if c["name"] in v1]
     assert common
     for c in common:
