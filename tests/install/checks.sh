@@ -39,24 +39,12 @@ clean_env=(env -u PKG_CONFIG_PATH -u PKG_CONFIG_LIBDIR -u PKG_CONFIG_SYSROOT_DIR
            -u CMAKE_PREFIX_PATH -u VarianceScaling_DIR -u LD_LIBRARY_PATH
            -u CFLAGS -u CXXFLAGS -u LDFLAGS -u CPATH -u LIBRARY_PATH -u C_INCLUDE_PATH)
 
-# need_tool <tool>...: exits 77 (skipped) when one is missing, or 1 when
-# VS_REQUIRE_TEST_TOOLS=1
-# A tree's setup test that skips leaves <tree dir>/skipped with the reason,
-# and the tree's checks then skip too (ctest runs them after a skipped setup).
+# need_tool (lib.sh). A tree's setup test that skips leaves <tree dir>/skipped
+# with the reason (SKIP_MARKER), and the tree's checks then skip too (ctest
+# runs them after a skipped setup).
 SKIP_MARKER=""
-need_tool() {
-    local t
-    for t in "$@"; do
-        command -v "$t" >/dev/null 2>&1 && continue
-        if [ "${VS_REQUIRE_TEST_TOOLS:-0}" = 1 ]; then
-            echo "FAIL: $t is not installed, and VS_REQUIRE_TEST_TOOLS=1 asks for every check"
-            exit 1
-        fi
-        echo "SKIP: $t is not installed: this check did NOT run (install $t)"
-        [ -z "$SKIP_MARKER" ] || echo "$t is not installed" >"$SKIP_MARKER"
-        exit 77
-    done
-}
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # skip_if_setup_skipped <tree dir>
 skip_if_setup_skipped() {

@@ -33,18 +33,9 @@ for v in VS_SOURCE_DIR VS_CARGO_VERSION; do
 done
 ROOT="$VS_SOURCE_DIR"
 
-need_tool() {
-    local t
-    for t in "$@"; do
-        command -v "$t" >/dev/null 2>&1 && continue
-        if [ "${VS_REQUIRE_TEST_TOOLS:-0}" = 1 ]; then
-            echo "FAIL: $t is not installed, and VS_REQUIRE_TEST_TOOLS=1 asks for every check"
-            exit 1
-        fi
-        echo "SKIP: $t is not installed: this check did NOT run (apt-get install man-db groff-base)"
-        exit 77
-    done
-}
+NEED_TOOL_HINT="apt-get install man-db groff-base"
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 load_tree() {
     W=$(cd "$1" 2>/dev/null && pwd) || { echo "$1 does not exist: the tree's setup test did not run"; exit 1; }
