@@ -18,6 +18,12 @@ fn scratch(test: &str) -> PathBuf {
     common::scratch_in("vs-init", test)
 }
 
+/// `written`, and the tensors of the safetensors file `out`.
+fn tensors_written(input: &Path, out: &Path, seed: &str, extra: &[&str]) -> Vec<St> {
+    written(input, out, seed, extra);
+    read_safetensors(out).0
+}
+
 /// A fresh directory for one test holding `v` as the JSON file `name`.
 fn scratch_with(test: &str, name: &str, v: &Value) -> (PathBuf, PathBuf) {
     let d = scratch(test);
@@ -213,8 +219,7 @@ fn big_manifest() -> Value {
 fn a_tensor_of_several_chunks_is_the_library_fill() {
     let (d, m) = scratch_with("chunks", "m.json", &big_manifest());
     let out = d.join("out.safetensors");
-    written(&m, &out, "6", &[]);
-    let (ts, _) = read_safetensors(&out);
+    let ts = tensors_written(&m, &out, "6", &[]);
     let h = find(&ts, "huge");
     is_fill(
         h,
@@ -228,8 +233,7 @@ fn a_tensor_of_several_chunks_is_the_library_fill() {
 fn manifest_gives_the_library_fills() {
     let (d, m) = scratch_with("manifest", "m.json", &manifest());
     let out = d.join("out.safetensors");
-    written(&m, &out, "5", &[]);
-    let (ts, _) = read_safetensors(&out);
+    let ts = tensors_written(&m, &out, "5", &[]);
     assert_eq!(ts.len(), 8);
     let a = find(&ts, "a");
     is_fill(a, "\"he_uniform\"", derive_seed_name(5, b"a"), &[64, 32]);
@@ -267,8 +271,7 @@ fn half_types_are_the_library_fills() {
     );
     for (dtype, tag) in [("f16", "F16"), ("bf16", "BF16")] {
         let out = d.join(format!("{dtype}.safetensors"));
-        written(&m, &out, "3", &["--dtype", dtype]);
-        let (ts, _) = read_safetensors(&out);
+        let ts = tensors_written(&m, &out, "3", &["--dtype", dtype]);
         assert_eq!(ts[0].dtype, tag);
         let seed = derive_seed_name(3, b"w");
         let bytes = if dtype == "f16" {
@@ -425,8 +428,7 @@ fn every_layer_kind() -> Value {
 fn every_layer_kind_gets_its_keras_shapes() {
     let (d, m) = scratch_with("layers", "model.json", &every_layer_kind());
     let out = d.join("m.safetensors");
-    written(&m, &out, "2", &[]);
-    let (ts, _) = read_safetensors(&out);
+    let ts = tensors_written(&m, &out, "2", &[]);
     let expect: &[(&str, &[i64])] = &[
         ("c1/kernel", &[4, 3, 5]),
         ("c1/bias", &[5]),
@@ -490,10 +492,9 @@ fn npy_header(bytes: &[u8]) -> (String, usize) {
 fn npy_directory_holds_the_same_tensors() {
     let (d, m) = scratch_with("npy", "model.json", &every_layer_kind());
     let st = d.join("m.safetensors");
-    written(&m, &st, "8", &[]);
+    let ts = tensors_written(&m, &st, "8", &[]);
     let dir = d.join("npy");
     written(&m, &dir, "8", &["--format", "npy"]);
-    let (ts, _) = read_safetensors(&st);
     assert_eq!(entries(&dir).len(), ts.len());
     for t in &ts {
         let file = dir.join(format!("{}.npy", t.name.replace('/', "__")));
@@ -558,10 +559,9 @@ fn gguf_has_reversed_dimensions_and_aligned_data() {
     man.as_array_mut().unwrap().pop(); // keep it small
     write_json(&m, &man);
     let st = d.join("m.safetensors");
-    written(&m, &st, "9", &[]);
+    let ts = tensors_written(&m, &st, "9", &[]);
     let gg = d.join("m.gguf");
     written(&m, &gg, "9", &["--format", "gguf"]);
-    let (ts, _) = read_safetensors(&st);
     let b = std::fs::read(&gg).unwrap();
     assert_eq!(&b[..4], b"GGUF");
     let mut at = 4;
