@@ -2,55 +2,42 @@
 //! against the library's own fills, and each error with its status, its
 //! message and no file left behind.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
+use common::{
+    BIN, args, data, drawn_seed, entries, ok, run, same_file, says, status, stderr, write_json,
+};
 use serde_json::{Value, json};
-use variance_scaling::{Initializer, derive_seed_name};
-
-const BIN: &str = env!("CARGO_BIN_EXE_vs-init");
-
-fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name)
-}
+use variance_scaling::{Element, Initializer, derive_seed_name};
 
 /// A fresh, empty directory for one test.
 fn scratch(test: &str) -> PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("vs-init")
-        .join(test);
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    common::scratch_in("vs-init", test)
 }
 
-fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut c = Command::new(BIN);
-    c.args(args);
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    c.output().unwrap()
+/// `written`, and the tensors of the safetensors file `out`.
+fn tensors_written(input: &Path, out: &Path, seed: &str, extra: &[&str]) -> Vec<St> {
+    written(input, out, seed, extra);
+    read_safetensors(out).0
 }
 
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+/// A fresh directory for one test holding `v` as the JSON file `name`.
+fn scratch_with(test: &str, name: &str, v: &Value) -> (PathBuf, PathBuf) {
+    let d = scratch(test);
+    let m = d.join(name);
+    write_json(&m, v);
+    (d, m)
 }
 
-fn ok(o: &Output) {
-    assert!(o.status.success(), "vs-init failed: {}", stderr(o));
-}
-
-/// The entries of a directory (to show nothing was left behind).
-fn entries(d: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(d)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    v.sort();
-    v
+/// `input -o out --seed seed`, then `extra` and `-q`: must succeed.
+fn written(input: &Path, out: &Path, seed: &str, extra: &[&str]) {
+    let mut rest = vec!["--seed", seed];
+    rest.extend_from_slice(extra);
+    rest.push("-q");
+    ok(&run(&args(input, out, &rest), &[]));
 }
 
 struct St {
@@ -100,17 +87,47 @@ fn find<'a>(ts: &'a [St], name: &str) -> &'a St {
         .unwrap_or_else(|| panic!("no tensor {name}"))
 }
 
-/// The library's f32 fill of `shape` by the initializer `json` with `seed`,
-/// as little-endian bytes.
-fn expected_f32(json: &str, seed: u64, shape: &[i64]) -> Vec<u8> {
+/// An element type as the files hold it: little-endian bytes.
+trait Le: Element {
+    fn put(self, out: &mut Vec<u8>);
+}
+
+macro_rules! le {
+    ($($t:ty),*) => {$(
+        impl Le for $t {
+            fn put(self, out: &mut Vec<u8>) {
+                out.extend_from_slice(&self.to_le_bytes());
+            }
+        }
+    )*};
+}
+le!(f32, f64, half::f16, half::bf16);
+
+/// The library's fill of `shape` by the initializer `json` with `seed`,
+/// as little-endian bytes of `T`.
+fn expected<T: Le>(json: &str, seed: u64, shape: &[i64]) -> Vec<u8> {
     let init = Initializer::from_json(json)
         .unwrap()
         .with_seed(Some(seed))
         .unwrap();
     let n: i64 = shape.iter().product();
-    let mut v = vec![0f32; n as usize];
+    let mut v = vec![T::from_f64(0.0); n as usize];
     init.fill(shape, &mut v).unwrap();
-    v.iter().flat_map(|x| x.to_le_bytes()).collect()
+    let mut bytes = Vec::with_capacity(v.len() * std::mem::size_of::<T>());
+    for x in v {
+        x.put(&mut bytes);
+    }
+    bytes
+}
+
+/// The tensor holds the library's f32 fill of `shape` by `json` with
+/// `seed`.
+fn is_fill(t: &St, json: &str, seed: u64, shape: &[i64]) {
+    assert!(
+        t.data == expected::<f32>(json, seed, shape),
+        "{}: not the library's fill",
+        t.name
+    );
 }
 
 fn f32s(b: &[u8]) -> Vec<f32> {
@@ -124,13 +141,7 @@ fn keras_fixture_gives_the_library_fills() {
     let d = scratch("keras_fixture");
     let out = d.join("m.safetensors");
     let o = run(
-        &[
-            data("model_to_json.json").to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "--seed",
-            "1234",
-        ],
+        &args(&data("model_to_json.json"), &out, &["--seed", "1234"]),
         &[],
     );
     ok(&o);
@@ -142,28 +153,24 @@ fn keras_fixture_gives_the_library_fills() {
     assert_eq!(k.shape, [3, 3, 3, 64]);
     assert_eq!(k.dtype, "F32");
     // unseeded in the model: the seed derived from --seed and the name
-    assert_eq!(
-        k.data,
-        expected_f32(
-            "\"he_normal\"",
-            derive_seed_name(1234, b"conv2d/kernel"),
-            &k.shape
-        )
+    is_fill(
+        k,
+        "\"he_normal\"",
+        derive_seed_name(1234, b"conv2d/kernel"),
+        &k.shape,
     );
     // seeded in the model: its own seed
     let k = find(&ts, "conv2d_1/kernel");
     assert_eq!(k.shape, [3, 3, 64, 32]);
-    assert_eq!(
-        k.data,
-        expected_f32(
-            r#"{"scale": 0.5, "mode": "fan_avg", "distribution": "uniform"}"#,
-            7,
-            &k.shape
-        )
+    is_fill(
+        k,
+        r#"{"scale": 0.5, "mode": "fan_avg", "distribution": "uniform"}"#,
+        7,
+        &k.shape,
     );
     let k = find(&ts, "dense/kernel");
     assert_eq!(k.shape, [25088, 10]);
-    assert_eq!(k.data, expected_f32("\"glorot_normal\"", 42, &k.shape));
+    is_fill(k, "\"glorot_normal\"", 42, &k.shape);
     for (b, n) in [
         ("conv2d/bias", 64),
         ("conv2d_1/bias", 32),
@@ -180,10 +187,6 @@ fn keras_fixture_gives_the_library_fills() {
     }
     assert!(table.contains("stddev 0.309411"), "{table}");
     assert_eq!(entries(&d), ["m.safetensors"]);
-}
-
-fn write_json(path: &Path, v: &Value) {
-    std::fs::write(path, serde_json::to_string_pretty(v).unwrap()).unwrap();
 }
 
 fn manifest() -> Value {
@@ -214,127 +217,67 @@ fn big_manifest() -> Value {
 
 #[test]
 fn a_tensor_of_several_chunks_is_the_library_fill() {
-    let d = scratch("chunks");
-    let m = d.join("m.json");
-    write_json(&m, &big_manifest());
+    let (d, m) = scratch_with("chunks", "m.json", &big_manifest());
     let out = d.join("out.safetensors");
-    ok(&run(
-        &[
-            m.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "--seed",
-            "6",
-            "-q",
-        ],
-        &[],
-    ));
-    let (ts, _) = read_safetensors(&out);
+    let ts = tensors_written(&m, &out, "6", &[]);
     let h = find(&ts, "huge");
-    assert_eq!(
-        h.data,
-        expected_f32(
-            "\"he_uniform\"",
-            derive_seed_name(6, b"huge"),
-            &[3000, 1024]
-        )
+    is_fill(
+        h,
+        "\"he_uniform\"",
+        derive_seed_name(6, b"huge"),
+        &[3000, 1024],
     );
 }
 
 #[test]
 fn manifest_gives_the_library_fills() {
-    let d = scratch("manifest");
-    let m = d.join("m.json");
-    write_json(&m, &manifest());
+    let (d, m) = scratch_with("manifest", "m.json", &manifest());
     let out = d.join("out.safetensors");
-    ok(&run(
-        &[
-            m.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "--seed",
-            "5",
-            "-q",
-        ],
-        &[],
-    ));
-    let (ts, _) = read_safetensors(&out);
+    let ts = tensors_written(&m, &out, "5", &[]);
     assert_eq!(ts.len(), 8);
     let a = find(&ts, "a");
-    assert_eq!(
-        a.data,
-        expected_f32("\"he_uniform\"", derive_seed_name(5, b"a"), &[64, 32])
-    );
+    is_fill(a, "\"he_uniform\"", derive_seed_name(5, b"a"), &[64, 32]);
     let b = find(&ts, "b");
-    assert_eq!(
-        b.data,
-        expected_f32(
-            r#"{"scale": 2.0, "mode": "fan_out", "distribution": "untruncated_normal"}"#,
-            99,
-            &[3, 3, 8, 16]
-        )
+    is_fill(
+        b,
+        r#"{"scale": 2.0, "mode": "fan_out", "distribution": "untruncated_normal"}"#,
+        99,
+        &[3, 3, 8, 16],
     );
     let c = find(&ts, "c");
-    assert_eq!(
-        c.data,
-        expected_f32(
-            r#"{"mode": "fan_avg", "distribution": "uniform"}"#,
-            derive_seed_name(5, b"c"),
-            &[10, 20]
-        )
+    is_fill(
+        c,
+        r#"{"mode": "fan_avg", "distribution": "uniform"}"#,
+        derive_seed_name(5, b"c"),
+        &[10, 20],
     );
     assert_eq!(f32s(&find(&ts, "zeros").data), [0.0; 5]);
     assert_eq!(f32s(&find(&ts, "ones").data), [1.0; 4]);
     assert_eq!(f32s(&find(&ts, "const").data), [0.25; 3]);
     let w = find(&ts, "wide");
     assert_eq!(w.dtype, "F64");
-    let init = Initializer::from_json("\"glorot_normal\"")
-        .unwrap()
-        .with_seed(Some(derive_seed_name(5, b"wide")))
-        .unwrap();
-    let mut v = [0f64; 4];
-    init.fill(&[4], &mut v).unwrap();
-    let bytes: Vec<u8> = v.iter().flat_map(|x| x.to_le_bytes()).collect();
-    assert_eq!(w.data, bytes);
+    assert_eq!(
+        w.data,
+        expected::<f64>("\"glorot_normal\"", derive_seed_name(5, b"wide"), &[4])
+    );
 }
 
 #[test]
 fn half_types_are_the_library_fills() {
-    let d = scratch("half");
-    let m = d.join("m.json");
-    write_json(
-        &m,
+    let (d, m) = scratch_with(
+        "half",
+        "m.json",
         &json!([{"name": "w", "shape": [300, 7], "initializer": "he_normal"}]),
     );
     for (dtype, tag) in [("f16", "F16"), ("bf16", "BF16")] {
         let out = d.join(format!("{dtype}.safetensors"));
-        ok(&run(
-            &[
-                m.to_str().unwrap(),
-                "-o",
-                out.to_str().unwrap(),
-                "--seed",
-                "3",
-                "--dtype",
-                dtype,
-                "-q",
-            ],
-            &[],
-        ));
-        let (ts, _) = read_safetensors(&out);
+        let ts = tensors_written(&m, &out, "3", &["--dtype", dtype]);
         assert_eq!(ts[0].dtype, tag);
-        let init = Initializer::from_json("\"he_normal\"")
-            .unwrap()
-            .with_seed(Some(derive_seed_name(3, b"w")))
-            .unwrap();
-        let bytes: Vec<u8> = if dtype == "f16" {
-            let mut v = vec![half::f16::ZERO; 2100];
-            init.fill(&[300, 7], &mut v).unwrap();
-            v.iter().flat_map(|x| x.to_le_bytes()).collect()
+        let seed = derive_seed_name(3, b"w");
+        let bytes = if dtype == "f16" {
+            expected::<half::f16>("\"he_normal\"", seed, &[300, 7])
         } else {
-            let mut v = vec![half::bf16::ZERO; 2100];
-            init.fill(&[300, 7], &mut v).unwrap();
-            v.iter().flat_map(|x| x.to_le_bytes()).collect()
+            expected::<half::bf16>("\"he_normal\"", seed, &[300, 7])
         };
         assert_eq!(ts[0].data, bytes, "{dtype}");
     }
@@ -342,68 +285,28 @@ fn half_types_are_the_library_fills() {
 
 #[test]
 fn bytes_are_the_same_for_any_thread_count_and_run() {
-    let d = scratch("threads");
-    let m = d.join("m.json");
-    write_json(&m, &big_manifest());
-    let mut files = Vec::new();
+    let (d, m) = scratch_with("threads", "m.json", &big_manifest());
     for (i, threads) in ["1", "2", "0", "2"].iter().enumerate() {
         for format in ["safetensors", "gguf"] {
             let out = d.join(format!("{i}.{format}"));
-            ok(&run(
-                &[
-                    m.to_str().unwrap(),
-                    "-o",
-                    out.to_str().unwrap(),
-                    "--seed",
-                    "11",
-                    "--threads",
-                    threads,
-                    "--format",
-                    format,
-                    "-q",
-                ],
-                &[],
-            ));
-            files.push((format, std::fs::read(&out).unwrap()));
+            written(&m, &out, "11", &["--threads", threads, "--format", format]);
+            let first = d.join(format!("0.{format}"));
+            same_file(&first, &out, &format!("{format} between thread counts"));
         }
-    }
-    for (f, bytes) in &files[2..] {
-        let first = if *f == "safetensors" {
-            &files[0].1
-        } else {
-            &files[1].1
-        };
-        assert!(bytes == first, "{f} differs between thread counts");
     }
 }
 
 #[test]
 fn an_unseeded_run_prints_its_seed_and_can_be_repeated() {
-    let d = scratch("unseeded");
-    let m = d.join("m.json");
-    write_json(&m, &manifest());
+    let (d, m) = scratch_with("unseeded", "m.json", &manifest());
     let a = d.join("a.safetensors");
-    let o = run(&[m.to_str().unwrap(), "-o", a.to_str().unwrap(), "-q"], &[]);
+    let o = run(&args(&m, &a, &["-q"]), &[]);
     ok(&o);
     let err = stderr(&o);
-    let seed = err
-        .split("drew seed ")
-        .nth(1)
-        .and_then(|s| s.split_whitespace().next())
-        .unwrap_or_else(|| panic!("no seed printed: {err}"));
+    let seed = drawn_seed(&err);
     let b = d.join("b.safetensors");
-    ok(&run(
-        &[
-            m.to_str().unwrap(),
-            "-o",
-            b.to_str().unwrap(),
-            "--seed",
-            seed,
-            "-q",
-        ],
-        &[],
-    ));
-    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+    written(&m, &b, seed, &[]);
+    same_file(&a, &b, "the repeated run");
     let (_, meta) = read_safetensors(&a);
     assert_eq!(meta["seed"], seed);
 }
@@ -523,22 +426,9 @@ fn every_layer_kind() -> Value {
 
 #[test]
 fn every_layer_kind_gets_its_keras_shapes() {
-    let d = scratch("layers");
-    let m = d.join("model.json");
-    write_json(&m, &every_layer_kind());
+    let (d, m) = scratch_with("layers", "model.json", &every_layer_kind());
     let out = d.join("m.safetensors");
-    ok(&run(
-        &[
-            m.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "--seed",
-            "2",
-            "-q",
-        ],
-        &[],
-    ));
-    let (ts, _) = read_safetensors(&out);
+    let ts = tensors_written(&m, &out, "2", &[]);
     let expect: &[(&str, &[i64])] = &[
         ("c1/kernel", &[4, 3, 5]),
         ("c1/bias", &[5]),
@@ -580,13 +470,11 @@ fn every_layer_kind_gets_its_keras_shapes() {
         [0., 0., 0., 1., 1., 1., 0., 0., 0., 0., 0., 0.]
     );
     let k = find(&ts, "sep/pointwise_kernel");
-    assert_eq!(
-        k.data,
-        expected_f32(
-            "\"glorot_uniform\"",
-            derive_seed_name(2, b"sep/pointwise_kernel"),
-            &k.shape
-        )
+    is_fill(
+        k,
+        "\"glorot_uniform\"",
+        derive_seed_name(2, b"sep/pointwise_kernel"),
+        &k.shape,
     );
 }
 
@@ -602,36 +490,11 @@ fn npy_header(bytes: &[u8]) -> (String, usize) {
 
 #[test]
 fn npy_directory_holds_the_same_tensors() {
-    let d = scratch("npy");
-    let m = d.join("model.json");
-    write_json(&m, &every_layer_kind());
+    let (d, m) = scratch_with("npy", "model.json", &every_layer_kind());
     let st = d.join("m.safetensors");
-    ok(&run(
-        &[
-            m.to_str().unwrap(),
-            "-o",
-            st.to_str().unwrap(),
-            "--seed",
-            "8",
-            "-q",
-        ],
-        &[],
-    ));
+    let ts = tensors_written(&m, &st, "8", &[]);
     let dir = d.join("npy");
-    ok(&run(
-        &[
-            m.to_str().unwrap(),
-            "-o",
-            dir.to_str().unwrap(),
-            "--seed",
-            "8",
-            "--format",
-            "npy",
-            "-q",
-        ],
-        &[],
-    ));
-    let (ts, _) = read_safetensors(&st);
+    written(&m, &dir, "8", &["--format", "npy"]);
     assert_eq!(entries(&dir).len(), ts.len());
     for t in &ts {
         let file = dir.join(format!("{}.npy", t.name.replace('/', "__")));
@@ -653,36 +516,19 @@ fn npy_directory_holds_the_same_tensors() {
         assert_eq!(&bytes[start..], t.data.as_slice(), "{}", t.name);
     }
     // the directory must be new; bf16 has no npy type
+    let o = run(&args(&m, &dir, &["--format", "npy", "--seed", "1"]), &[]);
+    status(&o, 5);
+    says(&o, "already exists");
     let o = run(
-        &[
-            m.to_str().unwrap(),
-            "-o",
-            dir.to_str().unwrap(),
-            "--format",
-            "npy",
-            "--seed",
-            "1",
-        ],
+        &args(
+            &m,
+            &d.join("bf"),
+            &["--format", "npy", "--dtype", "bf16", "--seed", "1"],
+        ),
         &[],
     );
-    assert_eq!(o.status.code(), Some(5));
-    assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
-    let o = run(
-        &[
-            m.to_str().unwrap(),
-            "-o",
-            d.join("bf").to_str().unwrap(),
-            "--format",
-            "npy",
-            "--dtype",
-            "bf16",
-            "--seed",
-            "1",
-        ],
-        &[],
-    );
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("bfloat16"), "{}", stderr(&o));
+    status(&o, 2);
+    says(&o, "bfloat16");
     assert!(!d.join("bf").exists());
 }
 
@@ -713,32 +559,9 @@ fn gguf_has_reversed_dimensions_and_aligned_data() {
     man.as_array_mut().unwrap().pop(); // keep it small
     write_json(&m, &man);
     let st = d.join("m.safetensors");
-    ok(&run(
-        &[
-            m.to_str().unwrap(),
-            "-o",
-            st.to_str().unwrap(),
-            "--seed",
-            "9",
-            "-q",
-        ],
-        &[],
-    ));
+    let ts = tensors_written(&m, &st, "9", &[]);
     let gg = d.join("m.gguf");
-    ok(&run(
-        &[
-            m.to_str().unwrap(),
-            "-o",
-            gg.to_str().unwrap(),
-            "--seed",
-            "9",
-            "--format",
-            "gguf",
-            "-q",
-        ],
-        &[],
-    ));
-    let (ts, _) = read_safetensors(&st);
+    written(&m, &gg, "9", &["--format", "gguf"]);
     let b = std::fs::read(&gg).unwrap();
     assert_eq!(&b[..4], b"GGUF");
     let mut at = 4;
@@ -791,50 +614,27 @@ fn gguf_has_reversed_dimensions_and_aligned_data() {
 
 #[test]
 fn gguf_refuses_five_dimensions() {
-    let d = scratch("gguf5");
-    let m = d.join("m.json");
-    write_json(
-        &m,
+    let (d, m) = scratch_with(
+        "gguf5",
+        "m.json",
         &json!([{"name": "k", "shape": [2, 2, 2, 2, 2], "initializer": "he_normal"}]),
     );
     let out = d.join("m.gguf");
-    let o = run(
-        &[
-            m.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "--format",
-            "gguf",
-            "--seed",
-            "1",
-        ],
-        &[],
-    );
-    assert_eq!(o.status.code(), Some(3));
-    assert!(
-        stderr(&o).contains("\"k\"") && stderr(&o).contains("at most 4"),
-        "{}",
-        stderr(&o)
-    );
+    let o = run(&args(&m, &out, &["--format", "gguf", "--seed", "1"]), &[]);
+    status(&o, 3);
+    says(&o, "\"k\"");
+    says(&o, "at most 4");
     assert_eq!(entries(&d), ["m.json"]);
 }
 
 /// Runs vs-init on `input`, expects `code` and every `needles` in the
 /// message, and that the scratch directory holds only the input.
 fn fails(test: &str, input: &Value, extra: &[&str], code: i32, needles: &[&str]) -> String {
-    let d = scratch(test);
-    let m = d.join("in.json");
-    write_json(&m, input);
+    let (d, m) = scratch_with(test, "in.json", input);
     let out = d.join("out.safetensors");
-    let mut args = vec![
-        m.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--seed",
-        "1",
-    ];
-    args.extend_from_slice(extra);
-    let o = run(&args, &[]);
+    let mut rest = vec!["--seed", "1"];
+    rest.extend_from_slice(extra);
+    let o = run(&args(&m, &out, &rest), &[]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(code), "{err}");
     for n in needles {
@@ -865,27 +665,16 @@ fn not_a_keras_model_is_an_input_error() {
     let d = scratch("not_json");
     let m = d.join("in.json");
     std::fs::write(&m, "{ this is not json").unwrap();
-    let o = run(
-        &[m.to_str().unwrap(), "-o", d.join("o").to_str().unwrap()],
-        &[],
-    );
-    assert_eq!(o.status.code(), Some(3));
-    assert!(stderr(&o).contains("not valid JSON"), "{}", stderr(&o));
+    let o = run(&args(&m, &d.join("o"), &[]), &[]);
+    status(&o, 3);
+    says(&o, "not valid JSON");
     // a missing input file
     let o = run(
-        &[
-            "/nonexistent/model.json",
-            "-o",
-            d.join("o").to_str().unwrap(),
-        ],
+        &args(Path::new("/nonexistent/model.json"), &d.join("o"), &[]),
         &[],
     );
-    assert_eq!(o.status.code(), Some(3));
-    assert!(
-        stderr(&o).contains("/nonexistent/model.json"),
-        "{}",
-        stderr(&o)
-    );
+    status(&o, 3);
+    says(&o, "/nonexistent/model.json");
 }
 
 #[test]
@@ -987,20 +776,10 @@ fn unsupported_initializers_and_layers_are_named_or_skipped() {
     );
 
     // skipped with a warning each; the other tensors are written
-    let d = scratch("skip");
-    let m = d.join("in.json");
-    write_json(&m, &model(vec![lstm, bn, emb]));
+    let (d, m) = scratch_with("skip", "in.json", &model(vec![lstm, bn, emb]));
     let out = d.join("out.safetensors");
     let o = run(
-        &[
-            m.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "--seed",
-            "1",
-            "--skip-unsupported",
-            "-q",
-        ],
+        &args(&m, &out, &["--seed", "1", "--skip-unsupported", "-q"]),
         &[],
     );
     ok(&o);
@@ -1014,47 +793,25 @@ fn unsupported_initializers_and_layers_are_named_or_skipped() {
 
 #[test]
 fn an_unwritable_output_leaves_nothing() {
-    let d = scratch("unwritable");
-    let m = d.join("m.json");
-    write_json(&m, &manifest());
+    let (d, m) = scratch_with("unwritable", "m.json", &manifest());
     // a parent that does not exist, and a parent that is a file
     for out in [
         d.join("no/such/dir/out.safetensors"),
         m.join("out.safetensors"),
     ] {
-        let o = run(
-            &[
-                m.to_str().unwrap(),
-                "-o",
-                out.to_str().unwrap(),
-                "--seed",
-                "1",
-            ],
-            &[],
-        );
-        assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
-        assert!(stderr(&o).contains(out.to_str().unwrap()), "{}", stderr(&o));
+        let o = run(&args(&m, &out, &["--seed", "1"]), &[]);
+        status(&o, 5);
+        says(&o, out.to_str().unwrap());
     }
     // an output that is a directory
-    let o = run(
-        &[
-            m.to_str().unwrap(),
-            "-o",
-            d.to_str().unwrap(),
-            "--seed",
-            "1",
-        ],
-        &[],
-    );
-    assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
+    let o = run(&args(&m, &d, &["--seed", "1"]), &[]);
+    status(&o, 5);
     assert_eq!(entries(&d), ["m.json"]);
 }
 
 #[test]
 fn an_error_midway_leaves_no_partial_file() {
-    let d = scratch("midway");
-    let m = d.join("m.json");
-    write_json(&m, &big_manifest());
+    let (d, m) = scratch_with("midway", "m.json", &big_manifest());
     // after 3 chunks: in a small tensor; after 9: inside "huge", written
     // by the second thread
     for (format, after) in [
@@ -1066,35 +823,21 @@ fn an_error_midway_leaves_no_partial_file() {
     ] {
         let out = d.join(format!("out.{format}"));
         let o = run(
-            &[
-                m.to_str().unwrap(),
-                "-o",
-                out.to_str().unwrap(),
-                "--seed",
-                "1",
-                "--format",
-                format,
-            ],
+            &args(&m, &out, &["--seed", "1", "--format", format]),
             &[("VS_INIT_TEST_FAIL_AFTER", after)],
         );
-        assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
-        assert!(stderr(&o).contains("failure injected"), "{}", stderr(&o));
+        status(&o, 5);
+        says(&o, "failure injected");
         assert_eq!(entries(&d), ["m.json"], "{format}");
     }
     // an existing output stays as it was
     let out = d.join("keep.safetensors");
     std::fs::write(&out, b"old").unwrap();
     let o = run(
-        &[
-            m.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "--seed",
-            "1",
-        ],
+        &args(&m, &out, &["--seed", "1"]),
         &[("VS_INIT_TEST_FAIL_AFTER", "0")],
     );
-    assert_eq!(o.status.code(), Some(5));
+    status(&o, 5);
     assert_eq!(std::fs::read(&out).unwrap(), b"old");
     assert_eq!(entries(&d), ["keep.safetensors", "m.json"]);
 }
@@ -1158,40 +901,25 @@ fn shard_needs_a_build_with_mpi() {
     let out = d.join("m.safetensors");
     for split in ["rows", "columns", "layers"] {
         let o = run(
-            &[
-                data("model_to_json.json").to_str().unwrap(),
-                "-o",
-                out.to_str().unwrap(),
-                "--shard",
-                split,
-            ],
+            &args(&data("model_to_json.json"), &out, &["--shard", split]),
             &[],
         );
-        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-        let err = stderr(&o);
-        assert!(err.contains("built without MPI support"), "{err}");
-        assert!(err.contains(&format!("--shard {split}")), "{err}");
-        assert!(err.contains("--features mpi"), "{err}");
+        status(&o, 2);
+        says(&o, "built without MPI support");
+        says(&o, &format!("--shard {split}"));
+        says(&o, "--features mpi");
         assert!(entries(&d).is_empty());
     }
 }
 
 #[test]
 fn progress_only_on_request_or_terminal_and_quiet_is_quiet() {
-    let d = scratch("progress");
-    let m = d.join("m.json");
-    write_json(&m, &manifest());
+    let (d, m) = scratch_with("progress", "m.json", &manifest());
     let run_with = |name: &str, extra: &[&str]| {
         let out = d.join(name);
-        let mut args = vec![
-            m.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "--seed",
-            "4",
-        ];
-        args.extend_from_slice(extra);
-        let o = run(&args, &[]);
+        let mut rest = vec!["--seed", "4"];
+        rest.extend_from_slice(extra);
+        let o = run(&args(&m, &out, &rest), &[]);
         ok(&o);
         o
     };
@@ -1219,9 +947,7 @@ fn progress_only_on_request_or_terminal_and_quiet_is_quiet() {
 /// `--quiet` hides it there too.
 #[test]
 fn progress_bar_on_a_terminal() {
-    let d = scratch("tty");
-    let m = d.join("m.json");
-    write_json(&m, &manifest());
+    let (d, m) = scratch_with("tty", "m.json", &manifest());
     let on_tty = |name: &str, extra: &str| {
         let cmd = format!(
             "'{BIN}' '{}' -o '{}' --seed 4 {extra}",

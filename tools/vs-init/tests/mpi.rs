@@ -6,37 +6,24 @@
 //! Needs the `mpi` feature and Open MPI's `mpirun`:
 //! `cargo test --release -p vs-init --features mpi --test mpi`.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use common::{
+    BIN, args, data, drawn_seed, entries, ok, run, same_dir, same_file, says, status, stderr,
+    write_json,
+};
 use serde_json::{Value, json};
 
-const BIN: &str = env!("CARGO_BIN_EXE_vs-init");
 const SPLITS: [&str; 3] = ["rows", "columns", "layers"];
 const RANKS: [usize; 5] = [1, 2, 3, 4, 7];
 
-fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/model_to_json.json")
-}
-
 /// A fresh, empty directory for one test.
 fn scratch(test: &str) -> PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("vs-init-mpi")
-        .join(test);
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// vs-init on one process (no MPI).
-fn one(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().unwrap()
+    common::scratch_in("vs-init-mpi", test)
 }
 
 /// `mpirun -np n vs-init args` with `env`. Open MPI refuses more ranks
@@ -76,13 +63,19 @@ fn mpirun(n: usize, args: &[&str], env: &[(&str, &str)]) -> Output {
     o
 }
 
-fn entries(d: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(d)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    v.sort();
-    v
+/// `mpirun -np n vs-init input -o out --seed 7 --threads 1 --shard split`,
+/// then `extra`, with `env`.
+fn sharded(
+    n: usize,
+    input: &Path,
+    out: &Path,
+    split: &str,
+    extra: &[&str],
+    env: &[(&str, &str)],
+) -> Output {
+    let mut rest = vec!["--seed", "7", "--threads", "1", "--shard", split];
+    rest.extend_from_slice(extra);
+    mpirun(n, &args(input, out, &rest), env)
 }
 
 /// The bytes each rank reported ("rank r/N wrote B bytes"), by rank; each
@@ -134,51 +127,24 @@ fn manifest(d: &Path, bf16: bool) -> PathBuf {
         m.push(json!({"name": "narrow", "shape": [50, 3], "dtype": "bf16", "initializer": "lecun_normal"}));
     }
     let p = d.join(if bf16 { "m.json" } else { "m-nobf16.json" });
-    std::fs::write(&p, Value::Array(m).to_string()).unwrap();
+    write_json(&p, &Value::Array(m));
     p
 }
 
 /// Every split and rank count on `input`: the one-process bytes, the
 /// ranks' byte counts, idle ranks announced, nothing else left in `d`.
 fn every_split(d: &Path, input: &Path, tensors: usize, balanced: bool) {
-    let input = input.to_str().unwrap();
-    let want_path = d.join("one.safetensors");
-    let o = one(&[
-        input,
-        "-o",
-        want_path.to_str().unwrap(),
-        "--seed",
-        "7",
-        "-q",
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let want = std::fs::read(&want_path).unwrap();
-    let data = data_size(&want_path);
+    let want = d.join("one.safetensors");
+    ok(&run(&args(input, &want, &["--seed", "7", "-q"]), &[]));
+    let data = data_size(&want);
     let before = entries(d);
     for split in SPLITS {
         for n in RANKS {
             let out = d.join(format!("{split}-{n}.safetensors"));
-            let o = mpirun(
-                n,
-                &[
-                    input,
-                    "-o",
-                    out.to_str().unwrap(),
-                    "--seed",
-                    "7",
-                    "--threads",
-                    "1",
-                    "--shard",
-                    split,
-                ],
-                &[],
-            );
+            let o = sharded(n, input, &out, split, &[], &[]);
             let err = stderr(&o);
             assert!(o.status.success(), "{split} np {n}: {err}");
-            assert!(
-                std::fs::read(&out).unwrap() == want,
-                "{split} np {n}: the file differs"
-            );
+            same_file(&want, &out, &format!("{split} np {n}"));
             std::fs::remove_file(&out).unwrap();
             assert_eq!(entries(d), before, "{split} np {n}: left behind");
             let bytes = rank_bytes(&err, n);
@@ -208,7 +174,7 @@ fn every_split(d: &Path, input: &Path, tensors: usize, balanced: bool) {
 fn keras_fixture_every_split_and_rank_count() {
     let d = scratch("fixture");
     // 6 tensors: 3 kernels and their biases
-    every_split(&d, &fixture(), 6, false);
+    every_split(&d, &data("model_to_json.json"), 6, false);
 }
 
 #[test]
@@ -222,7 +188,6 @@ fn manifest_every_split_and_rank_count() {
 fn gguf_and_npy_across_ranks() {
     let d = scratch("formats");
     let m = manifest(&d, false);
-    let m = m.to_str().unwrap();
     for (format, split, n) in [
         ("gguf", "columns", 4),
         ("npy", "columns", 3),
@@ -230,48 +195,19 @@ fn gguf_and_npy_across_ranks() {
     ] {
         let want = d.join(format!("one.{format}"));
         let got = d.join(format!("{split}-{n}.{format}"));
-        let o = one(&[
-            m,
-            "-o",
-            want.to_str().unwrap(),
-            "--seed",
-            "7",
-            "-q",
-            "--format",
-            format,
-        ]);
-        assert!(o.status.success(), "{}", stderr(&o));
-        let o = mpirun(
-            n,
-            &[
-                m,
-                "-o",
-                got.to_str().unwrap(),
-                "--seed",
-                "7",
-                "--threads",
-                "1",
-                "--shard",
-                split,
-                "--format",
-                format,
-            ],
+        let fmt = ["--format", format];
+        ok(&run(
+            &args(&m, &want, &["--seed", "7", "-q", "--format", format]),
             &[],
-        );
-        assert!(o.status.success(), "{}", stderr(&o));
+        ));
+        ok(&sharded(n, &m, &got, split, &fmt, &[]));
+        let what = format!("{format} {split} np {n}");
         if format == "npy" {
-            let names = entries(&want);
-            assert_eq!(entries(&got), names);
-            for f in names {
-                assert!(
-                    std::fs::read(want.join(&f)).unwrap() == std::fs::read(got.join(&f)).unwrap(),
-                    "{format} {split} np {n}: {f} differs"
-                );
-            }
+            same_dir(&want, &got, &what);
             std::fs::remove_dir_all(&want).unwrap();
             std::fs::remove_dir_all(&got).unwrap();
         } else {
-            assert!(std::fs::read(&want).unwrap() == std::fs::read(&got).unwrap());
+            same_file(&want, &got, &what);
             std::fs::remove_file(&want).unwrap();
             std::fs::remove_file(&got).unwrap();
         }
@@ -283,36 +219,19 @@ fn gguf_and_npy_across_ranks() {
 fn a_failing_rank_fails_every_rank_and_leaves_nothing() {
     let d = scratch("fail");
     let m = manifest(&d, true);
-    let m = m.to_str().unwrap();
     for (split, n, rank) in [("rows", 3, "1"), ("columns", 4, "3"), ("layers", 2, "0")] {
         let out = d.join("out.safetensors");
-        let o = mpirun(
-            n,
-            &[
-                m,
-                "-o",
-                out.to_str().unwrap(),
-                "--seed",
-                "7",
-                "--threads",
-                "1",
-                "--shard",
-                split,
-            ],
-            &[
-                ("VS_INIT_TEST_FAIL_AFTER", "0"),
-                ("VS_INIT_TEST_FAIL_RANK", rank),
-            ],
-        );
+        let fail = [
+            ("VS_INIT_TEST_FAIL_AFTER", "0"),
+            ("VS_INIT_TEST_FAIL_RANK", rank),
+        ];
+        let o = sharded(n, &m, &out, split, &[], &fail);
         let err = stderr(&o);
         assert_eq!(o.status.code(), Some(5), "{split} np {n}: {err}");
         // reported once, by the failing rank
         assert_eq!(err.matches("vs-init: error:").count(), 1, "{err}");
-        assert!(
-            err.contains(&format!("rank {rank}/{n}: cannot write")),
-            "{err}"
-        );
-        assert!(err.contains("failure injected"), "{err}");
+        says(&o, &format!("rank {rank}/{n}: cannot write"));
+        says(&o, "failure injected");
         assert_eq!(entries(&d), ["m.json"], "{split} np {n}");
     }
     // an existing output stays as it was
@@ -320,21 +239,13 @@ fn a_failing_rank_fails_every_rank_and_leaves_nothing() {
     std::fs::write(&out, b"old").unwrap();
     let o = mpirun(
         2,
-        &[
-            m,
-            "-o",
-            out.to_str().unwrap(),
-            "--seed",
-            "7",
-            "--shard",
-            "rows",
-        ],
+        &args(&m, &out, &["--seed", "7", "--shard", "rows"]),
         &[
             ("VS_INIT_TEST_FAIL_AFTER", "1"),
             ("VS_INIT_TEST_FAIL_RANK", "1"),
         ],
     );
-    assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
+    status(&o, 5);
     assert_eq!(std::fs::read(&out).unwrap(), b"old");
     assert_eq!(entries(&d), ["keep.safetensors", "m.json"]);
 }
@@ -343,60 +254,28 @@ fn a_failing_rank_fails_every_rank_and_leaves_nothing() {
 fn bad_input_is_reported_once_and_a_drawn_seed_is_shared() {
     let d = scratch("input");
     let bad = d.join("bad.json");
-    std::fs::write(
+    write_json(
         &bad,
-        json!([{"name": "w", "shape": [4, 4], "initializer": "orthogonal"}]).to_string(),
-    )
-    .unwrap();
-    let out = d.join("out.safetensors");
-    let o = mpirun(
-        3,
-        &[
-            bad.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "--shard",
-            "rows",
-        ],
-        &[],
+        &json!([{"name": "w", "shape": [4, 4], "initializer": "orthogonal"}]),
     );
+    let out = d.join("out.safetensors");
+    let o = mpirun(3, &args(&bad, &out, &["--shard", "rows"]), &[]);
+    status(&o, 4);
     let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(4), "{err}");
     assert_eq!(err.matches("vs-init: error:").count(), 1, "{err}");
-    assert!(err.contains("orthogonal"), "{err}");
+    says(&o, "orthogonal");
     assert_eq!(entries(&d), ["bad.json"]);
 
     // without --seed, rank 0 draws one seed for all ranks and prints it
     let m = manifest(&d, true);
-    let o = mpirun(
-        3,
-        &[
-            m.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "--shard",
-            "columns",
-            "-q",
-        ],
-        &[],
-    );
+    let o = mpirun(3, &args(&m, &out, &["--shard", "columns", "-q"]), &[]);
+    ok(&o);
     let err = stderr(&o);
-    assert!(o.status.success(), "{err}");
     assert_eq!(err.matches("drew seed").count(), 1, "{err}");
-    let seed = err
-        .split("drew seed ")
-        .nth(1)
-        .and_then(|s| s.split_whitespace().next())
-        .unwrap();
     let again = d.join("again.safetensors");
-    let o = one(&[
-        m.to_str().unwrap(),
-        "-o",
-        again.to_str().unwrap(),
-        "--seed",
-        seed,
-        "-q",
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(std::fs::read(&out).unwrap() == std::fs::read(&again).unwrap());
+    ok(&run(
+        &args(&m, &again, &["--seed", drawn_seed(&err), "-q"]),
+        &[],
+    ));
+    same_file(&out, &again, "the repeated run");
 }
