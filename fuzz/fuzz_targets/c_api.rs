@@ -420,6 +420,58 @@ fn ptr_into<T>(backing: &mut [u64], p: Ptr) -> *mut T {
     }
 }
 
+/// An output buffer of `len` elements of type `T` between `GUARD`
+/// sentinels on each side, passed to a call as `out` says.
+struct Guarded<T: Elem> {
+    buf: Vec<T>,
+    len: usize,
+    out: Ptr,
+}
+
+impl<T: Elem> Guarded<T> {
+    fn new(len: usize, out: Ptr) -> Self {
+        Guarded {
+            buf: vec![T::SENTINEL; len + 2 * GUARD],
+            len,
+            out,
+        }
+    }
+
+    /// The `out` argument: the first element after the guard, NULL, or
+    /// one byte past it.
+    fn ptr(&mut self) -> *mut T {
+        let base = self.buf.as_mut_ptr();
+        match self.out {
+            // SAFETY: GUARD < buf.len(); stays inside the allocation.
+            Ptr::Valid => unsafe { base.add(GUARD) },
+            Ptr::Null => std::ptr::null_mut(),
+            // SAFETY: one byte into the allocation; every element type is
+            // at least 2-byte aligned, so this is misaligned, and a
+            // conforming library never dereferences it.
+            Ptr::Misaligned => unsafe { base.add(GUARD).cast::<u8>().add(1).cast::<T>() },
+        }
+    }
+
+    /// After the call `what` returned `st`: on error, checks the message
+    /// and that nothing was written, and gives `None`; on success, checks
+    /// the guards and gives the `len` elements between them.
+    fn checked(&self, st: vs_status, what: &str) -> Option<&[T]> {
+        let untouched = |s: &[T]| s.iter().all(|v| v.bits() == T::SENTINEL.bits());
+        if st != VS_OK {
+            check_error_message(st, what);
+            assert!(untouched(&self.buf), "{what}: written on error");
+            return None;
+        }
+        let (head, rest) = self.buf.split_at(GUARD);
+        let (body, tail) = rest.split_at(self.len);
+        assert!(
+            untouched(head) && untouched(tail),
+            "{what}: guard overwritten"
+        );
+        Some(body)
+    }
+}
+
 // ---- what the header says, computed from the arguments ----
 
 /// The element count of `shape`, or `VS_ERR_INVALID_SHAPE`.
@@ -704,17 +756,8 @@ impl Case<'_> {
             _ if out == Ptr::Valid => VS_OK,
             _ => VS_ERR_NULL_ARGUMENT,
         };
-        let mut buf = vec![T::SENTINEL; len + 2 * GUARD];
-        let base = buf.as_mut_ptr();
-        let ptr: *mut T = match out {
-            // SAFETY: GUARD < buf.len(); stays inside the allocation.
-            Ptr::Valid => unsafe { base.add(GUARD) },
-            Ptr::Null => std::ptr::null_mut(),
-            // SAFETY: one byte into the allocation; every element type is
-            // at least 2-byte aligned, so this is misaligned, and a
-            // conforming library never dereferences it.
-            Ptr::Misaligned => unsafe { base.add(GUARD).cast::<u8>().add(1).cast::<T>() },
-        };
+        let mut buf = Guarded::<T>::new(len, out);
+        let ptr = buf.ptr();
         // SAFETY: `ptr` is NULL, misaligned (rejected), or has `len`
         // writable elements; the shape pointer is NULL, misaligned or has
         // `nd` readable elements, or `nd` is beyond any array (rejected).
@@ -731,17 +774,7 @@ impl Case<'_> {
             self.shape,
             last_message()
         );
-        if st != VS_OK {
-            check_error_message(st, "fill");
-            assert!(buf.iter().all(|&v| v == T::SENTINEL), "written on error");
-            return None;
-        }
-        let (head, rest) = buf.split_at(GUARD);
-        let (body, tail) = rest.split_at(len);
-        assert!(
-            head.iter().chain(tail).all(|&v| v == T::SENTINEL),
-            "guard overwritten"
-        );
+        let body = buf.checked(st, "fill")?;
         (out == Ptr::Valid).then(|| body.to_vec())
     }
 
@@ -963,15 +996,8 @@ impl Case<'_> {
         } else {
             VS_ERR_NULL_ARGUMENT
         };
-        let mut buf = vec![T::SENTINEL; len + 2 * GUARD];
-        let base = buf.as_mut_ptr();
-        let ptr: *mut T = match out {
-            // SAFETY: GUARD < buf.len(); stays inside the allocation.
-            Ptr::Valid => unsafe { base.add(GUARD) },
-            Ptr::Null => std::ptr::null_mut(),
-            // SAFETY: one byte into the allocation: misaligned, rejected.
-            Ptr::Misaligned => unsafe { base.add(GUARD).cast::<u8>().add(1).cast::<T>() },
-        };
+        let mut buf = Guarded::<T>::new(len, out);
+        let ptr = buf.ptr();
         // SAFETY: `ptr` is NULL, misaligned (rejected), or has `len`
         // writable elements; shape, start and extent are NULL, misaligned
         // or have `nd` readable elements, or `nd` is beyond any array
@@ -988,22 +1014,9 @@ impl Case<'_> {
             start_b.backing == start_before && extent_b.backing == extent_before,
             "start or extent written"
         );
-        if st != VS_OK {
-            check_error_message(st, "slice fill");
-            assert!(
-                buf.iter().all(|v| v.bits() == T::SENTINEL.bits()),
-                "written on error"
-            );
+        let Some(got) = buf.checked(st, "slice fill") else {
             return;
-        }
-        let (head, rest) = buf.split_at(GUARD);
-        let (got, tail) = rest.split_at(len);
-        assert!(
-            head.iter()
-                .chain(tail)
-                .all(|v| v.bits() == T::SENTINEL.bits()),
-            "guard overwritten"
-        );
+        };
         if out != Ptr::Valid || len == 0 {
             return;
         }

@@ -438,27 +438,18 @@ fn fill_bits<T: Elem>(
     off: Option<u64>,
     len: usize,
 ) -> Result<Vec<u64>, vs_status> {
-    let mut v = vec![T::SENTINEL; len + 2 * GUARD];
-    // SAFETY: live handle; `shape` has its length; `v` has len writable
-    // elements after GUARD.
+    let mut v = Guarded::<T>::new(len, Ptr::Valid);
+    let p = v.ptr();
+    // SAFETY: live handle; `shape` has its length; `p` has len writable
+    // elements.
     let st = unsafe {
-        let p = v.as_mut_ptr().add(GUARD);
         match off {
             None => T::fill(h, shape.as_ptr(), shape.len(), p, len),
             Some(o) => T::range(h, shape.as_ptr(), shape.len(), o, p, len),
         }
     };
-    let untouched = |s: &[T]| s.iter().all(|x| x.bits() == T::SENTINEL.bits());
-    if st != VS_OK {
-        check_error_message(st, "fill");
-        assert!(untouched(&v), "written on error");
-        return Err(st);
-    }
-    assert!(
-        untouched(&v[..GUARD]) && untouched(&v[GUARD + len..]),
-        "guard overwritten"
-    );
-    Ok(v[GUARD..GUARD + len].iter().map(|x| x.bits()).collect())
+    let body = v.checked(st, "fill").ok_or(st)?;
+    Ok(body.iter().map(|x| x.bits()).collect())
 }
 
 /// `fill_bits` for the type `ty`.
@@ -1372,15 +1363,8 @@ impl Case<'_> {
             _ => VS_ERR_NULL_ARGUMENT,
         };
         let len = len as usize;
-        let mut buf = vec![T::SENTINEL; len + 2 * GUARD];
-        let base = buf.as_mut_ptr();
-        let ptr: *mut T = match out {
-            // SAFETY: inside the allocation.
-            Ptr::Valid => unsafe { base.add(GUARD) },
-            Ptr::Null => std::ptr::null_mut(),
-            // SAFETY: one byte into the allocation: misaligned, rejected.
-            Ptr::Misaligned => unsafe { base.add(GUARD).cast::<u8>().add(1).cast::<T>() },
-        };
+        let mut buf = Guarded::<T>::new(len, out);
+        let ptr = buf.ptr();
         // SAFETY: `ptr` NULL, misaligned (rejected) or with `len` writable
         // elements.
         let st = unsafe { T::fill_fans(scale, mode, dist, seed, fi, fo, off, ptr, len) };
@@ -1390,20 +1374,13 @@ impl Case<'_> {
             "vs_fill_fans({scale:?}, {mode}, {dist}, seed {seed}, fans {fi} {fo}, offset {off}, count {len}, {out:?}): {}",
             last_message()
         );
-        let untouched = |s: &[T]| s.iter().all(|x| x.bits() == T::SENTINEL.bits());
-        if st != VS_OK {
-            check_error_message(st, "vs_fill_fans");
-            assert!(untouched(&buf), "vs_fill_fans wrote on error");
+        let Some(body) = buf.checked(st, "vs_fill_fans") else {
             return;
-        }
-        assert!(
-            untouched(&buf[..GUARD]) && untouched(&buf[GUARD + len..]),
-            "vs_fill_fans: guard overwritten"
-        );
+        };
         if out != Ptr::Valid || len == 0 {
             return;
         }
-        let got: Vec<u64> = buf[GUARD..GUARD + len].iter().map(|x| x.bits()).collect();
+        let got: Vec<u64> = body.iter().map(|x| x.bits()).collect();
         let p = params.unwrap();
         let what = format!(
             "vs_fill_fans({scale:?}, {mode}, {dist}, seed {seed}, fans {fi} {fo}, offset {off}, count {len})"
@@ -1444,7 +1421,7 @@ impl Case<'_> {
                 T::from_f64(p.limit * (1.0 + 1.0 / f64::from(1u32 << 22)) + 2f64.powi(-146))
                     .to_f64()
             };
-            let vals = &buf[GUARD..GUARD + len];
+            let vals = body;
             assert!(
                 vals.iter().all(|v| v.to_f64().abs() <= bound),
                 "{what}: a value beyond the limit {}",
