@@ -68,20 +68,24 @@ impl Scale {
     }
 }
 
+/// A number argument: small (`u8 % K`, the usual values) or any `u32`.
 #[derive(Arbitrary, Debug, Clone, Copy)]
-enum EnumArg {
-    Valid(u8),
-    Raw(u32),
+pub enum SmallOrAny<const K: u8> {
+    Small(u8),
+    Any(u32),
 }
 
-impl EnumArg {
+impl<const K: u8> SmallOrAny<K> {
     fn value(self) -> u32 {
         match self {
-            EnumArg::Valid(v) => u32::from(v % 4),
-            EnumArg::Raw(v) => v,
+            SmallOrAny::Small(v) => u32::from(v % K),
+            SmallOrAny::Any(v) => v,
         }
     }
 }
+
+/// A mode, distribution or layout number: 0 to 3, or any.
+type EnumArg = SmallOrAny<4>;
 
 #[derive(Arbitrary, Debug, Clone, Copy)]
 enum Dim {
@@ -469,6 +473,34 @@ impl<T: Elem> Guarded<T> {
             "{what}: guard overwritten"
         );
         Some(body)
+    }
+}
+
+/// Calls a `vs_compute_fans*` function `what` through `call`, which gets
+/// the `fan_in` and `fan_out` pointers (each into two elements of 7,
+/// passed as `fan_in` and `fan_out` say). Checks that the second elements
+/// stay and, on error, the message and that nothing was written. Returns
+/// the fans or the status.
+fn fans_out(
+    what: &str,
+    fan_in: Ptr,
+    fan_out: Ptr,
+    call: impl FnOnce(*mut i64, *mut i64) -> vs_status,
+) -> Result<(i64, i64), vs_status> {
+    let (mut bi, mut bo) = ([7u64; 2], [7u64; 2]);
+    let (pi, po) = (
+        ptr_into::<i64>(&mut bi, fan_in),
+        ptr_into::<i64>(&mut bo, fan_out),
+    );
+    let st = call(pi, po);
+    assert_eq!((bi[1], bo[1]), (7, 7), "{what} wrote past its outputs");
+    match st {
+        VS_OK => Ok((bi[0] as i64, bo[0] as i64)),
+        e => {
+            check_error_message(e, what);
+            assert_eq!((bi, bo), ([7; 2], [7; 2]), "{what} wrote on error");
+            Err(e)
+        }
     }
 }
 
@@ -1180,25 +1212,12 @@ impl Case<'_> {
             (None, Ptr::Valid, Ptr::Valid) => default_fans(self.shape),
             _ => Err(VS_ERR_NULL_ARGUMENT),
         };
-        let (mut bi, mut bo) = ([7u64; 2], [7u64; 2]);
-        let (pi, po) = (
-            ptr_into::<i64>(&mut bi, fan_in),
-            ptr_into::<i64>(&mut bo, fan_out),
-        );
         // SAFETY: the outputs are NULL, misaligned (rejected) or writable;
         // the shape as in `call`.
-        let st = unsafe { vs_compute_fans(sp, nd, pi, po) };
-        match expected {
-            Ok((i, o)) => {
-                assert_eq!(st, VS_OK, "{}", last_message());
-                assert_eq!((bi[0] as i64, bo[0] as i64), (i, o));
-            }
-            Err(e) => {
-                assert_eq!(st, e, "{}", last_message());
-                check_error_message(st, "vs_compute_fans");
-                assert_eq!((bi, bo), ([7; 2], [7; 2]), "vs_compute_fans wrote on error");
-            }
-        }
+        let got = fans_out("vs_compute_fans", fan_in, fan_out, |pi, po| unsafe {
+            vs_compute_fans(sp, nd, pi, po)
+        });
+        assert_eq!(got, expected, "{}", last_message());
     }
 
     fn get_seed_op(&self, out: Ptr) {

@@ -182,6 +182,27 @@ impl Json<'_> {
         }
         self.i - start
     }
+    /// The rest of an object or array after its opening bracket: `item`s
+    /// separated by commas (whitespace around each), up to `close`.
+    fn items(&mut self, close: &[u8], item: impl Fn(&mut Self) -> bool) -> bool {
+        self.ws();
+        if self.eat(close) {
+            return true;
+        }
+        loop {
+            self.ws();
+            if !item(self) {
+                return false;
+            }
+            self.ws();
+            if self.eat(close) {
+                return true;
+            }
+            if !self.eat(b",") {
+                return false;
+            }
+        }
+    }
     fn value(&mut self, depth: usize) -> bool {
         if depth > 256 {
             return false;
@@ -189,51 +210,22 @@ impl Json<'_> {
         match self.peek() {
             Some(b'{') => {
                 self.i += 1;
-                self.ws();
-                if self.eat(b"}") {
-                    return true;
-                }
-                loop {
-                    self.ws();
-                    if !self.string() {
+                // "key": value
+                self.items(b"}", |p| {
+                    if !p.string() {
                         return false;
                     }
-                    self.ws();
-                    if !self.eat(b":") {
+                    p.ws();
+                    if !p.eat(b":") {
                         return false;
                     }
-                    self.ws();
-                    if !self.value(depth + 1) {
-                        return false;
-                    }
-                    self.ws();
-                    if self.eat(b"}") {
-                        return true;
-                    }
-                    if !self.eat(b",") {
-                        return false;
-                    }
-                }
+                    p.ws();
+                    p.value(depth + 1)
+                })
             }
             Some(b'[') => {
                 self.i += 1;
-                self.ws();
-                if self.eat(b"]") {
-                    return true;
-                }
-                loop {
-                    self.ws();
-                    if !self.value(depth + 1) {
-                        return false;
-                    }
-                    self.ws();
-                    if self.eat(b"]") {
-                        return true;
-                    }
-                    if !self.eat(b",") {
-                        return false;
-                    }
-                }
+                self.items(b"]", |p| p.value(depth + 1))
             }
             Some(b'"') => self.string(),
             _ => {

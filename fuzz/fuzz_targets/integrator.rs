@@ -122,21 +122,8 @@ impl FansOffset {
     }
 }
 
-/// A thread cap.
-#[derive(Arbitrary, Debug, Clone, Copy)]
-pub enum Threads {
-    Small(u8),
-    Any(u32),
-}
-
-impl Threads {
-    fn value(self) -> u32 {
-        match self {
-            Threads::Small(n) => u32::from(n % 6),
-            Threads::Any(n) => n,
-        }
-    }
-}
+/// A thread cap: 0 to 5, or any.
+pub type Threads = SmallOrAny<6>;
 
 /// One `vs_with_*` applied to the case's handle before the operations.
 #[derive(Arbitrary, Debug)]
@@ -194,6 +181,19 @@ fn call_sized<S>(p: Ptr, size: u64, f: impl FnOnce(*mut S) -> vs_status) -> (vs_
     let ptr = ptr_into::<S>(&mut b, p);
     let st = f(ptr);
     (st, b)
+}
+
+/// The status the library gives first for a size-prefixed struct: `out`
+/// NULL or misaligned, then a `struct_size` below the library's (`full`);
+/// `None` when both are usable.
+fn sized_out_status(out: Ptr, size: u64, full: usize) -> Option<vs_status> {
+    if out != Ptr::Valid {
+        Some(VS_ERR_NULL_ARGUMENT)
+    } else if size < full as u64 {
+        Some(VS_ERR_BUFFER_SIZE)
+    } else {
+        None
+    }
 }
 
 /// After a call on a size-prefixed struct of `struct_size` = `size`
@@ -874,13 +874,7 @@ impl Case<'_> {
     pub fn get_info_op(&self, out: Ptr, size: StructSize) {
         let size = size.value(INFO_SIZE);
         // the order of the checks: init, info, its struct_size
-        let expected = if out != Ptr::Valid {
-            VS_ERR_NULL_ARGUMENT
-        } else if size < INFO_SIZE as u64 {
-            VS_ERR_BUFFER_SIZE
-        } else {
-            VS_OK
-        };
+        let expected = sized_out_status(out, size, INFO_SIZE).unwrap_or(VS_OK);
         let (st, b) = call_sized::<vs_info>(out, size, |p| {
             // SAFETY: live handle; `p` NULL, misaligned (rejected) or with
             // `size` writable bytes.
@@ -988,10 +982,8 @@ impl Case<'_> {
         let mut sb = ShapeBuf::new(self.shape);
         let (sp, nd, shape_err) = sb.arg(self.shape.len(), shape);
         // the order of the checks: out and its struct_size, init, shape
-        let expected = if out != Ptr::Valid {
-            Err(VS_ERR_NULL_ARGUMENT)
-        } else if size < DESC_SIZE as u64 {
-            Err(VS_ERR_BUFFER_SIZE)
+        let expected = if let Some(e) = sized_out_status(out, size, DESC_SIZE) {
+            Err(e)
         } else if let Some(e) = shape_err {
             Err(e)
         } else {
@@ -1061,10 +1053,8 @@ impl Case<'_> {
         let size = size.value(DESC_SIZE);
         // the order of the checks: out and its struct_size, scale, mode,
         // distribution, fans, the uniform limit
-        let expected = if out != Ptr::Valid {
-            Err(VS_ERR_NULL_ARGUMENT)
-        } else if size < DESC_SIZE as u64 {
-            Err(VS_ERR_BUFFER_SIZE)
+        let expected = if let Some(e) = sized_out_status(out, size, DESC_SIZE) {
+            Err(e)
         } else if let Some(e) = config_status(scale, mode, dist) {
             Err(e)
         } else {
@@ -1122,10 +1112,8 @@ impl Case<'_> {
         let (sp, nd, shape_err) = sb.arg(self.shape.len(), shape);
         // the order of the checks: out and its struct_size, scale, mode,
         // distribution, layout, the shape argument, its fans, the limit
-        let expected = if out != Ptr::Valid {
-            Err(VS_ERR_NULL_ARGUMENT)
-        } else if size < DESC_SIZE as u64 {
-            Err(VS_ERR_BUFFER_SIZE)
+        let expected = if let Some(e) = sized_out_status(out, size, DESC_SIZE) {
+            Err(e)
         } else if let Some(e) = config_status(scale, mode, dist) {
             Err(e)
         } else if layout > 2 {
@@ -1205,22 +1193,11 @@ impl Case<'_> {
         } else {
             layout_fans(self.shape, layout)
         };
-        let (mut bi, mut bo) = ([7u64; 2], [7u64; 2]);
-        let (pi, po) = (
-            ptr_into::<i64>(&mut bi, fan_in),
-            ptr_into::<i64>(&mut bo, fan_out),
-        );
         // SAFETY: the outputs are NULL, misaligned (rejected) or writable;
         // the shape as in `call`.
-        let st = unsafe { vs_compute_fans_layout(sp, nd, layout, pi, po) };
-        let got = match st {
-            VS_OK => Ok((bi[0] as i64, bo[0] as i64)),
-            e => {
-                check_error_message(e, "vs_compute_fans_layout");
-                assert_eq!((bi, bo), ([7; 2], [7; 2]), "written on error");
-                Err(e)
-            }
-        };
+        let got = fans_out("vs_compute_fans_layout", fan_in, fan_out, |pi, po| unsafe {
+            vs_compute_fans_layout(sp, nd, layout, pi, po)
+        });
         assert_eq!(
             got,
             expected,
@@ -1228,7 +1205,6 @@ impl Case<'_> {
             self.shape,
             last_message()
         );
-        assert_eq!((bi[1], bo[1]), (7, 7));
         if fan_in != Ptr::Valid || fan_out != Ptr::Valid || shape_err.is_some() || layout > 2 {
             return;
         }
@@ -1293,23 +1269,12 @@ impl Case<'_> {
                 _ => default_fans(self.shape),
             }
         };
-        let (mut bi, mut bo) = ([7u64; 2], [7u64; 2]);
-        let (pi, po) = (
-            ptr_into::<i64>(&mut bi, fan_in),
-            ptr_into::<i64>(&mut bo, fan_out),
-        );
         // SAFETY: outputs NULL, misaligned (rejected) or writable; the
         // shape as in `call`; the lists NULL, misaligned, too long
         // (rejected unread) or with their lengths.
-        let st = unsafe { vs_compute_fans_axes(sp, nd, ip, il, op, ol, pi, po) };
-        let got = match st {
-            VS_OK => Ok((bi[0] as i64, bo[0] as i64)),
-            e => {
-                check_error_message(e, "vs_compute_fans_axes");
-                assert_eq!((bi, bo), ([7; 2], [7; 2]), "written on error");
-                Err(e)
-            }
-        };
+        let got = fans_out("vs_compute_fans_axes", fan_in, fan_out, |pi, po| unsafe {
+            vs_compute_fans_axes(sp, nd, ip, il, op, ol, pi, po)
+        });
         assert_eq!(
             got,
             expected,
@@ -1317,7 +1282,6 @@ impl Case<'_> {
             self.shape,
             last_message()
         );
-        assert_eq!((bi[1], bo[1]), (7, 7));
         // a handle with these axes describes the shape with these fans
         if let (Ok((fi, fo)), Some(i), Some(o)) = (got, iv, ov) {
             let h = with_axes(self.h(), &i, &o);
