@@ -33,6 +33,7 @@ use libfuzzer_sys::fuzz_target;
 use variance_scaling::c_api::*;
 use variance_scaling::engine::v2::platform;
 
+#[macro_use]
 mod common;
 use common::*;
 mod integrator;
@@ -1675,24 +1676,14 @@ fuzz_target!(|input: Input| {
                 len_delta,
                 out,
                 shape,
-            } => match ty {
-                Ty::F32 => case.fill_op::<f32>(len_delta, out, shape),
-                Ty::F64 => case.fill_op::<f64>(len_delta, out, shape),
-                Ty::F16 => case.fill_op::<F16>(len_delta, out, shape),
-                Ty::Bf16 => case.fill_op::<Bf16>(len_delta, out, shape),
-            },
+            } => with_elem!(ty, T => case.fill_op::<T>(len_delta, out, shape)),
             Op::Range {
                 ty,
                 offset,
                 count,
                 out,
                 shape,
-            } => match ty {
-                Ty::F32 => case.range_op::<f32>(offset, count, out, shape),
-                Ty::F64 => case.range_op::<f64>(offset, count, out, shape),
-                Ty::F16 => case.range_op::<F16>(offset, count, out, shape),
-                Ty::Bf16 => case.range_op::<Bf16>(offset, count, out, shape),
-            },
+            } => with_elem!(ty, T => case.range_op::<T>(offset, count, out, shape)),
             Op::Describe { out, shape } => case.describe_op(out, shape),
             Op::ComputeFans {
                 fan_in,
@@ -1709,19 +1700,11 @@ fuzz_target!(|input: Input| {
                 shape,
                 start,
                 extent,
-            } => match ty {
-                Ty::F32 => case.slice_op::<f32>(dims, len, out, shape, start, extent),
-                Ty::F64 => case.slice_op::<f64>(dims, len, out, shape, start, extent),
-                Ty::F16 => case.slice_op::<F16>(dims, len, out, shape, start, extent),
-                Ty::Bf16 => case.slice_op::<Bf16>(dims, len, out, shape, start, extent),
-            },
+            } => with_elem!(ty, T => case.slice_op::<T>(dims, len, out, shape, start, extent)),
             Op::GetAlgorithm(out) => case.get_algorithm_op(out),
-            Op::WithAlgorithm { algorithm, ty } => match ty {
-                Ty::F32 => case.with_algorithm_op::<f32>(algorithm),
-                Ty::F64 => case.with_algorithm_op::<f64>(algorithm),
-                Ty::F16 => case.with_algorithm_op::<F16>(algorithm),
-                Ty::Bf16 => case.with_algorithm_op::<Bf16>(algorithm),
-            },
+            Op::WithAlgorithm { algorithm, ty } => {
+                with_elem!(ty, T => case.with_algorithm_op::<T>(algorithm))
+            }
             Op::BadHandle { misaligned, which } => case.bad_handle_op(misaligned, which),
             Op::FromJsonBadArgs(which) => {
                 let mut h = sentinel_handle();
@@ -1790,14 +1773,11 @@ fuzz_target!(|input: Input| {
                 offset,
                 count,
                 out,
-            } => match ty {
-                Ty::F32 => case.fill_fans_op::<f32>(cfg, seed, fan_in, fan_out, offset, count, out),
-                Ty::F64 => case.fill_fans_op::<f64>(cfg, seed, fan_in, fan_out, offset, count, out),
-                Ty::F16 => case.fill_fans_op::<F16>(cfg, seed, fan_in, fan_out, offset, count, out),
-                Ty::Bf16 => {
-                    case.fill_fans_op::<Bf16>(cfg, seed, fan_in, fan_out, offset, count, out)
-                }
-            },
+            } => {
+                with_elem!(ty, T => {
+                    case.fill_fans_op::<T>(cfg, seed, fan_in, fan_out, offset, count, out)
+                })
+            }
             Op::LayoutVsAxes { layout, ty } => case.layout_vs_axes_op(layout, ty),
             Op::WithMaxThreads { n, ty, big } => case.with_max_threads_op(n, ty, big),
             Op::Rebuild(ty) => rebuild_check(&hd, &shape, ty),

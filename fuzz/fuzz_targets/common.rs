@@ -309,6 +309,32 @@ pub enum Ty {
     Bf16,
 }
 
+/// `$body` with the type alias `$t` set to the element type that the `Ty`
+/// value `$ty` names (needs `#[macro_use] mod common;`).
+#[allow(unused_macros)]
+macro_rules! with_elem {
+    ($ty:expr, $t:ident => $body:expr) => {
+        match $ty {
+            $crate::common::Ty::F32 => {
+                type $t = f32;
+                $body
+            }
+            $crate::common::Ty::F64 => {
+                type $t = f64;
+                $body
+            }
+            $crate::common::Ty::F16 => {
+                type $t = $crate::common::F16;
+                $body
+            }
+            $crate::common::Ty::Bf16 => {
+                type $t = $crate::common::Bf16;
+                $body
+            }
+        }
+    };
+}
+
 /// One element type, seen through the fills and as f64 for checks.
 pub trait Elem: Copy + PartialEq + std::fmt::Debug {
     const SENTINEL: Self;

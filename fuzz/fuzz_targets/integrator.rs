@@ -460,12 +460,7 @@ fn fill_bits_ty(
     off: Option<u64>,
     len: usize,
 ) -> Result<Vec<u64>, vs_status> {
-    match ty {
-        Ty::F32 => fill_bits::<f32>(h, shape, off, len),
-        Ty::F64 => fill_bits::<f64>(h, shape, off, len),
-        Ty::F16 => fill_bits::<F16>(h, shape, off, len),
-        Ty::Bf16 => fill_bits::<Bf16>(h, shape, off, len),
-    }
+    with_elem!(ty, T => fill_bits::<T>(h, shape, off, len))
 }
 
 /// The values two handles give for `shape` (the whole tensor when small,
