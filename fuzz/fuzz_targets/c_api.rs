@@ -1456,9 +1456,7 @@ fn create(c: &Create) -> Option<Handle> {
     // the order of the checks: out, seed pointer, scale, mode,
     // distribution, input axes, output axes, axes given together
     let given = |p: *const i64, l: usize| !p.is_null() || l > 0;
-    let expected = if c.out != Ptr::Valid {
-        VS_ERR_NULL_ARGUMENT
-    } else if c.seed.is_some() && c.seed_misaligned {
+    let expected = if c.out != Ptr::Valid || (c.seed.is_some() && c.seed_misaligned) {
         VS_ERR_NULL_ARGUMENT
     } else if !(scale.is_finite() && scale > 0.0) {
         VS_ERR_INVALID_SCALE

@@ -1490,7 +1490,7 @@ impl Case<'_> {
             "vs_with_max_threads changed more than the cap"
         );
         same_values(ty, h, self.h(), self.shape, "vs_with_max_threads");
-        if big % 16 == 0 {
+        if big.is_multiple_of(16) {
             // 2 x 131072 elements or more: split over the threads the caps
             // allow (none for a cap of 1)
             let shape = [1i64 << 20];
