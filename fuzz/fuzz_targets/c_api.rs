@@ -33,6 +33,7 @@ use libfuzzer_sys::fuzz_target;
 use variance_scaling::c_api::*;
 use variance_scaling::engine::v2::platform;
 
+#[macro_use]
 mod common;
 use common::*;
 mod integrator;
@@ -68,20 +69,24 @@ impl Scale {
     }
 }
 
+/// A number argument: small (`u8 % K`, the usual values) or any `u32`.
 #[derive(Arbitrary, Debug, Clone, Copy)]
-enum EnumArg {
-    Valid(u8),
-    Raw(u32),
+pub enum SmallOrAny<const K: u8> {
+    Small(u8),
+    Any(u32),
 }
 
-impl EnumArg {
+impl<const K: u8> SmallOrAny<K> {
     fn value(self) -> u32 {
         match self {
-            EnumArg::Valid(v) => u32::from(v % 4),
-            EnumArg::Raw(v) => v,
+            SmallOrAny::Small(v) => u32::from(v % K),
+            SmallOrAny::Any(v) => v,
         }
     }
 }
+
+/// A mode, distribution or layout number: 0 to 3, or any.
+type EnumArg = SmallOrAny<4>;
 
 #[derive(Arbitrary, Debug, Clone, Copy)]
 enum Dim {
@@ -420,6 +425,86 @@ fn ptr_into<T>(backing: &mut [u64], p: Ptr) -> *mut T {
     }
 }
 
+/// An output buffer of `len` elements of type `T` between `GUARD`
+/// sentinels on each side, passed to a call as `out` says.
+struct Guarded<T: Elem> {
+    buf: Vec<T>,
+    len: usize,
+    out: Ptr,
+}
+
+impl<T: Elem> Guarded<T> {
+    fn new(len: usize, out: Ptr) -> Self {
+        Guarded {
+            buf: vec![T::SENTINEL; len + 2 * GUARD],
+            len,
+            out,
+        }
+    }
+
+    /// The `out` argument: the first element after the guard, NULL, or
+    /// one byte past it.
+    fn ptr(&mut self) -> *mut T {
+        let base = self.buf.as_mut_ptr();
+        match self.out {
+            // SAFETY: GUARD < buf.len(); stays inside the allocation.
+            Ptr::Valid => unsafe { base.add(GUARD) },
+            Ptr::Null => std::ptr::null_mut(),
+            // SAFETY: one byte into the allocation; every element type is
+            // at least 2-byte aligned, so this is misaligned, and a
+            // conforming library never dereferences it.
+            Ptr::Misaligned => unsafe { base.add(GUARD).cast::<u8>().add(1).cast::<T>() },
+        }
+    }
+
+    /// After the call `what` returned `st`: on error, checks the message
+    /// and that nothing was written, and gives `None`; on success, checks
+    /// the guards and gives the `len` elements between them.
+    fn checked(&self, st: vs_status, what: &str) -> Option<&[T]> {
+        let untouched = |s: &[T]| s.iter().all(|v| v.bits() == T::SENTINEL.bits());
+        if st != VS_OK {
+            check_error_message(st, what);
+            assert!(untouched(&self.buf), "{what}: written on error");
+            return None;
+        }
+        let (head, rest) = self.buf.split_at(GUARD);
+        let (body, tail) = rest.split_at(self.len);
+        assert!(
+            untouched(head) && untouched(tail),
+            "{what}: guard overwritten"
+        );
+        Some(body)
+    }
+}
+
+/// Calls a `vs_compute_fans*` function `what` through `call`, which gets
+/// the `fan_in` and `fan_out` pointers (each into two elements of 7,
+/// passed as `fan_in` and `fan_out` say). Checks that the second elements
+/// stay and, on error, the message and that nothing was written. Returns
+/// the fans or the status.
+fn fans_out(
+    what: &str,
+    fan_in: Ptr,
+    fan_out: Ptr,
+    call: impl FnOnce(*mut i64, *mut i64) -> vs_status,
+) -> Result<(i64, i64), vs_status> {
+    let (mut bi, mut bo) = ([7u64; 2], [7u64; 2]);
+    let (pi, po) = (
+        ptr_into::<i64>(&mut bi, fan_in),
+        ptr_into::<i64>(&mut bo, fan_out),
+    );
+    let st = call(pi, po);
+    assert_eq!((bi[1], bo[1]), (7, 7), "{what} wrote past its outputs");
+    match st {
+        VS_OK => Ok((bi[0] as i64, bo[0] as i64)),
+        e => {
+            check_error_message(e, what);
+            assert_eq!((bi, bo), ([7; 2], [7; 2]), "{what} wrote on error");
+            Err(e)
+        }
+    }
+}
+
 // ---- what the header says, computed from the arguments ----
 
 /// The element count of `shape`, or `VS_ERR_INVALID_SHAPE`.
@@ -704,17 +789,8 @@ impl Case<'_> {
             _ if out == Ptr::Valid => VS_OK,
             _ => VS_ERR_NULL_ARGUMENT,
         };
-        let mut buf = vec![T::SENTINEL; len + 2 * GUARD];
-        let base = buf.as_mut_ptr();
-        let ptr: *mut T = match out {
-            // SAFETY: GUARD < buf.len(); stays inside the allocation.
-            Ptr::Valid => unsafe { base.add(GUARD) },
-            Ptr::Null => std::ptr::null_mut(),
-            // SAFETY: one byte into the allocation; every element type is
-            // at least 2-byte aligned, so this is misaligned, and a
-            // conforming library never dereferences it.
-            Ptr::Misaligned => unsafe { base.add(GUARD).cast::<u8>().add(1).cast::<T>() },
-        };
+        let mut buf = Guarded::<T>::new(len, out);
+        let ptr = buf.ptr();
         // SAFETY: `ptr` is NULL, misaligned (rejected), or has `len`
         // writable elements; the shape pointer is NULL, misaligned or has
         // `nd` readable elements, or `nd` is beyond any array (rejected).
@@ -731,17 +807,7 @@ impl Case<'_> {
             self.shape,
             last_message()
         );
-        if st != VS_OK {
-            check_error_message(st, "fill");
-            assert!(buf.iter().all(|&v| v == T::SENTINEL), "written on error");
-            return None;
-        }
-        let (head, rest) = buf.split_at(GUARD);
-        let (body, tail) = rest.split_at(len);
-        assert!(
-            head.iter().chain(tail).all(|&v| v == T::SENTINEL),
-            "guard overwritten"
-        );
+        let body = buf.checked(st, "fill")?;
         (out == Ptr::Valid).then(|| body.to_vec())
     }
 
@@ -963,15 +1029,8 @@ impl Case<'_> {
         } else {
             VS_ERR_NULL_ARGUMENT
         };
-        let mut buf = vec![T::SENTINEL; len + 2 * GUARD];
-        let base = buf.as_mut_ptr();
-        let ptr: *mut T = match out {
-            // SAFETY: GUARD < buf.len(); stays inside the allocation.
-            Ptr::Valid => unsafe { base.add(GUARD) },
-            Ptr::Null => std::ptr::null_mut(),
-            // SAFETY: one byte into the allocation: misaligned, rejected.
-            Ptr::Misaligned => unsafe { base.add(GUARD).cast::<u8>().add(1).cast::<T>() },
-        };
+        let mut buf = Guarded::<T>::new(len, out);
+        let ptr = buf.ptr();
         // SAFETY: `ptr` is NULL, misaligned (rejected), or has `len`
         // writable elements; shape, start and extent are NULL, misaligned
         // or have `nd` readable elements, or `nd` is beyond any array
@@ -988,22 +1047,9 @@ impl Case<'_> {
             start_b.backing == start_before && extent_b.backing == extent_before,
             "start or extent written"
         );
-        if st != VS_OK {
-            check_error_message(st, "slice fill");
-            assert!(
-                buf.iter().all(|v| v.bits() == T::SENTINEL.bits()),
-                "written on error"
-            );
+        let Some(got) = buf.checked(st, "slice fill") else {
             return;
-        }
-        let (head, rest) = buf.split_at(GUARD);
-        let (got, tail) = rest.split_at(len);
-        assert!(
-            head.iter()
-                .chain(tail)
-                .all(|v| v.bits() == T::SENTINEL.bits()),
-            "guard overwritten"
-        );
+        };
         if out != Ptr::Valid || len == 0 {
             return;
         }
@@ -1167,25 +1213,12 @@ impl Case<'_> {
             (None, Ptr::Valid, Ptr::Valid) => default_fans(self.shape),
             _ => Err(VS_ERR_NULL_ARGUMENT),
         };
-        let (mut bi, mut bo) = ([7u64; 2], [7u64; 2]);
-        let (pi, po) = (
-            ptr_into::<i64>(&mut bi, fan_in),
-            ptr_into::<i64>(&mut bo, fan_out),
-        );
         // SAFETY: the outputs are NULL, misaligned (rejected) or writable;
         // the shape as in `call`.
-        let st = unsafe { vs_compute_fans(sp, nd, pi, po) };
-        match expected {
-            Ok((i, o)) => {
-                assert_eq!(st, VS_OK, "{}", last_message());
-                assert_eq!((bi[0] as i64, bo[0] as i64), (i, o));
-            }
-            Err(e) => {
-                assert_eq!(st, e, "{}", last_message());
-                check_error_message(st, "vs_compute_fans");
-                assert_eq!((bi, bo), ([7; 2], [7; 2]), "vs_compute_fans wrote on error");
-            }
-        }
+        let got = fans_out("vs_compute_fans", fan_in, fan_out, |pi, po| unsafe {
+            vs_compute_fans(sp, nd, pi, po)
+        });
+        assert_eq!(got, expected, "{}", last_message());
     }
 
     fn get_seed_op(&self, out: Ptr) {
@@ -1423,9 +1456,7 @@ fn create(c: &Create) -> Option<Handle> {
     // the order of the checks: out, seed pointer, scale, mode,
     // distribution, input axes, output axes, axes given together
     let given = |p: *const i64, l: usize| !p.is_null() || l > 0;
-    let expected = if c.out != Ptr::Valid {
-        VS_ERR_NULL_ARGUMENT
-    } else if c.seed.is_some() && c.seed_misaligned {
+    let expected = if c.out != Ptr::Valid || (c.seed.is_some() && c.seed_misaligned) {
         VS_ERR_NULL_ARGUMENT
     } else if !(scale.is_finite() && scale > 0.0) {
         VS_ERR_INVALID_SCALE
@@ -1643,24 +1674,14 @@ fuzz_target!(|input: Input| {
                 len_delta,
                 out,
                 shape,
-            } => match ty {
-                Ty::F32 => case.fill_op::<f32>(len_delta, out, shape),
-                Ty::F64 => case.fill_op::<f64>(len_delta, out, shape),
-                Ty::F16 => case.fill_op::<F16>(len_delta, out, shape),
-                Ty::Bf16 => case.fill_op::<Bf16>(len_delta, out, shape),
-            },
+            } => with_elem!(ty, T => case.fill_op::<T>(len_delta, out, shape)),
             Op::Range {
                 ty,
                 offset,
                 count,
                 out,
                 shape,
-            } => match ty {
-                Ty::F32 => case.range_op::<f32>(offset, count, out, shape),
-                Ty::F64 => case.range_op::<f64>(offset, count, out, shape),
-                Ty::F16 => case.range_op::<F16>(offset, count, out, shape),
-                Ty::Bf16 => case.range_op::<Bf16>(offset, count, out, shape),
-            },
+            } => with_elem!(ty, T => case.range_op::<T>(offset, count, out, shape)),
             Op::Describe { out, shape } => case.describe_op(out, shape),
             Op::ComputeFans {
                 fan_in,
@@ -1677,19 +1698,11 @@ fuzz_target!(|input: Input| {
                 shape,
                 start,
                 extent,
-            } => match ty {
-                Ty::F32 => case.slice_op::<f32>(dims, len, out, shape, start, extent),
-                Ty::F64 => case.slice_op::<f64>(dims, len, out, shape, start, extent),
-                Ty::F16 => case.slice_op::<F16>(dims, len, out, shape, start, extent),
-                Ty::Bf16 => case.slice_op::<Bf16>(dims, len, out, shape, start, extent),
-            },
+            } => with_elem!(ty, T => case.slice_op::<T>(dims, len, out, shape, start, extent)),
             Op::GetAlgorithm(out) => case.get_algorithm_op(out),
-            Op::WithAlgorithm { algorithm, ty } => match ty {
-                Ty::F32 => case.with_algorithm_op::<f32>(algorithm),
-                Ty::F64 => case.with_algorithm_op::<f64>(algorithm),
-                Ty::F16 => case.with_algorithm_op::<F16>(algorithm),
-                Ty::Bf16 => case.with_algorithm_op::<Bf16>(algorithm),
-            },
+            Op::WithAlgorithm { algorithm, ty } => {
+                with_elem!(ty, T => case.with_algorithm_op::<T>(algorithm))
+            }
             Op::BadHandle { misaligned, which } => case.bad_handle_op(misaligned, which),
             Op::FromJsonBadArgs(which) => {
                 let mut h = sentinel_handle();
@@ -1758,14 +1771,11 @@ fuzz_target!(|input: Input| {
                 offset,
                 count,
                 out,
-            } => match ty {
-                Ty::F32 => case.fill_fans_op::<f32>(cfg, seed, fan_in, fan_out, offset, count, out),
-                Ty::F64 => case.fill_fans_op::<f64>(cfg, seed, fan_in, fan_out, offset, count, out),
-                Ty::F16 => case.fill_fans_op::<F16>(cfg, seed, fan_in, fan_out, offset, count, out),
-                Ty::Bf16 => {
-                    case.fill_fans_op::<Bf16>(cfg, seed, fan_in, fan_out, offset, count, out)
-                }
-            },
+            } => {
+                with_elem!(ty, T => {
+                    case.fill_fans_op::<T>(cfg, seed, fan_in, fan_out, offset, count, out)
+                })
+            }
             Op::LayoutVsAxes { layout, ty } => case.layout_vs_axes_op(layout, ty),
             Op::WithMaxThreads { n, ty, big } => case.with_max_threads_op(n, ty, big),
             Op::Rebuild(ty) => rebuild_check(&hd, &shape, ty),

@@ -182,6 +182,27 @@ impl Json<'_> {
         }
         self.i - start
     }
+    /// The rest of an object or array after its opening bracket: `item`s
+    /// separated by commas (whitespace around each), up to `close`.
+    fn items(&mut self, close: &[u8], item: impl Fn(&mut Self) -> bool) -> bool {
+        self.ws();
+        if self.eat(close) {
+            return true;
+        }
+        loop {
+            self.ws();
+            if !item(self) {
+                return false;
+            }
+            self.ws();
+            if self.eat(close) {
+                return true;
+            }
+            if !self.eat(b",") {
+                return false;
+            }
+        }
+    }
     fn value(&mut self, depth: usize) -> bool {
         if depth > 256 {
             return false;
@@ -189,51 +210,22 @@ impl Json<'_> {
         match self.peek() {
             Some(b'{') => {
                 self.i += 1;
-                self.ws();
-                if self.eat(b"}") {
-                    return true;
-                }
-                loop {
-                    self.ws();
-                    if !self.string() {
+                // "key": value
+                self.items(b"}", |p| {
+                    if !p.string() {
                         return false;
                     }
-                    self.ws();
-                    if !self.eat(b":") {
+                    p.ws();
+                    if !p.eat(b":") {
                         return false;
                     }
-                    self.ws();
-                    if !self.value(depth + 1) {
-                        return false;
-                    }
-                    self.ws();
-                    if self.eat(b"}") {
-                        return true;
-                    }
-                    if !self.eat(b",") {
-                        return false;
-                    }
-                }
+                    p.ws();
+                    p.value(depth + 1)
+                })
             }
             Some(b'[') => {
                 self.i += 1;
-                self.ws();
-                if self.eat(b"]") {
-                    return true;
-                }
-                loop {
-                    self.ws();
-                    if !self.value(depth + 1) {
-                        return false;
-                    }
-                    self.ws();
-                    if self.eat(b"]") {
-                        return true;
-                    }
-                    if !self.eat(b",") {
-                        return false;
-                    }
-                }
+                self.items(b"]", |p| p.value(depth + 1))
             }
             Some(b'"') => self.string(),
             _ => {
@@ -317,6 +309,32 @@ pub enum Ty {
     Bf16,
 }
 
+/// `$body` with the type alias `$t` set to the element type that the `Ty`
+/// value `$ty` names (needs `#[macro_use] mod common;`).
+#[allow(unused_macros)]
+macro_rules! with_elem {
+    ($ty:expr, $t:ident => $body:expr) => {
+        match $ty {
+            $crate::common::Ty::F32 => {
+                type $t = f32;
+                $body
+            }
+            $crate::common::Ty::F64 => {
+                type $t = f64;
+                $body
+            }
+            $crate::common::Ty::F16 => {
+                type $t = $crate::common::F16;
+                $body
+            }
+            $crate::common::Ty::Bf16 => {
+                type $t = $crate::common::Bf16;
+                $body
+            }
+        }
+    };
+}
+
 /// One element type, seen through the fills and as f64 for checks.
 pub trait Elem: Copy + PartialEq + std::fmt::Debug {
     const SENTINEL: Self;
@@ -378,149 +396,126 @@ pub trait Elem: Copy + PartialEq + std::fmt::Debug {
     const HALF: bool;
 }
 
-impl Elem for f64 {
-    const SENTINEL: f64 = -1234.5;
-    unsafe fn fill_fans(
-        scale: f64,
-        mode: u32,
-        distribution: u32,
-        seed: u64,
-        fan_in: i64,
-        fan_out: i64,
-        offset: u64,
-        o: *mut f64,
-        count: usize,
-    ) -> vs_status {
-        unsafe {
-            vs_fill_fans_f64(
-                scale,
-                mode,
-                distribution,
-                seed,
-                fan_in,
-                fan_out,
-                offset,
-                o,
-                count,
-            )
+/// `impl Elem` for one type: the fills forward to its `vs_fill*_<type>`
+/// functions (`cast`: the C type of the same layout); the conversions
+/// are given per type.
+macro_rules! impl_elem {
+    (
+        $t:ty,
+        fill: $fill:ident,
+        range: $range:ident,
+        slice: $slice:ident,
+        fans: $fans:ident,
+        sentinel: $sentinel:expr,
+        half: $half:expr,
+        from_f64: |$a:ident| $from_f64:expr,
+        from_f32: |$b:ident| $from_f32:expr,
+        to_f64: |$c:ident| $to_f64:expr,
+        bits: |$d:ident| $bits:expr $(,)?
+    ) => {
+        impl Elem for $t {
+            const SENTINEL: $t = $sentinel;
+            unsafe fn fill_fans(
+                scale: f64,
+                mode: u32,
+                distribution: u32,
+                seed: u64,
+                fan_in: i64,
+                fan_out: i64,
+                offset: u64,
+                o: *mut $t,
+                count: usize,
+            ) -> vs_status {
+                unsafe {
+                    $fans(
+                        scale,
+                        mode,
+                        distribution,
+                        seed,
+                        fan_in,
+                        fan_out,
+                        offset,
+                        o.cast(),
+                        count,
+                    )
+                }
+            }
+            unsafe fn fill(
+                h: *const vs_initializer,
+                s: *const i64,
+                n: usize,
+                o: *mut $t,
+                l: usize,
+            ) -> vs_status {
+                unsafe { $fill(h, s, n, o.cast(), l) }
+            }
+            unsafe fn range(
+                h: *const vs_initializer,
+                s: *const i64,
+                n: usize,
+                off: u64,
+                o: *mut $t,
+                l: usize,
+            ) -> vs_status {
+                unsafe { $range(h, s, n, off, o.cast(), l) }
+            }
+            unsafe fn slice(
+                h: *const vs_initializer,
+                s: *const i64,
+                n: usize,
+                st: *const i64,
+                ex: *const i64,
+                o: *mut $t,
+                l: usize,
+            ) -> vs_status {
+                unsafe { $slice(h, s, n, st, ex, o.cast(), l) }
+            }
+            fn from_f64($a: f64) -> $t {
+                $from_f64
+            }
+            fn from_f32($b: f32) -> $t {
+                $from_f32
+            }
+            fn to_f64(self) -> f64 {
+                let $c = self;
+                $to_f64
+            }
+            fn bits(self) -> u64 {
+                let $d = self;
+                $bits
+            }
+            const HALF: bool = $half;
         }
-    }
-    unsafe fn fill(
-        h: *const vs_initializer,
-        s: *const i64,
-        n: usize,
-        o: *mut f64,
-        l: usize,
-    ) -> vs_status {
-        unsafe { vs_fill_f64(h, s, n, o, l) }
-    }
-    unsafe fn range(
-        h: *const vs_initializer,
-        s: *const i64,
-        n: usize,
-        off: u64,
-        o: *mut f64,
-        l: usize,
-    ) -> vs_status {
-        unsafe { vs_fill_range_f64(h, s, n, off, o, l) }
-    }
-    fn from_f64(x: f64) -> f64 {
-        x
-    }
-    unsafe fn slice(
-        h: *const vs_initializer,
-        s: *const i64,
-        n: usize,
-        st: *const i64,
-        ex: *const i64,
-        o: *mut f64,
-        l: usize,
-    ) -> vs_status {
-        unsafe { vs_fill_slice_f64(h, s, n, st, ex, o, l) }
-    }
-    fn from_f32(x: f32) -> f64 {
-        f64::from(x)
-    }
-    fn to_f64(self) -> f64 {
-        self
-    }
-    fn bits(self) -> u64 {
-        self.to_bits()
-    }
-    const HALF: bool = false;
+    };
 }
 
-impl Elem for f32 {
-    const SENTINEL: f32 = -1234.5;
-    unsafe fn fill_fans(
-        scale: f64,
-        mode: u32,
-        distribution: u32,
-        seed: u64,
-        fan_in: i64,
-        fan_out: i64,
-        offset: u64,
-        o: *mut f32,
-        count: usize,
-    ) -> vs_status {
-        unsafe {
-            vs_fill_fans_f32(
-                scale,
-                mode,
-                distribution,
-                seed,
-                fan_in,
-                fan_out,
-                offset,
-                o,
-                count,
-            )
-        }
-    }
-    unsafe fn fill(
-        h: *const vs_initializer,
-        s: *const i64,
-        n: usize,
-        o: *mut f32,
-        l: usize,
-    ) -> vs_status {
-        unsafe { vs_fill_f32(h, s, n, o, l) }
-    }
-    unsafe fn range(
-        h: *const vs_initializer,
-        s: *const i64,
-        n: usize,
-        off: u64,
-        o: *mut f32,
-        l: usize,
-    ) -> vs_status {
-        unsafe { vs_fill_range_f32(h, s, n, off, o, l) }
-    }
-    fn from_f64(x: f64) -> f32 {
-        x as f32
-    }
-    unsafe fn slice(
-        h: *const vs_initializer,
-        s: *const i64,
-        n: usize,
-        st: *const i64,
-        ex: *const i64,
-        o: *mut f32,
-        l: usize,
-    ) -> vs_status {
-        unsafe { vs_fill_slice_f32(h, s, n, st, ex, o, l) }
-    }
-    fn from_f32(x: f32) -> f32 {
-        x
-    }
-    fn to_f64(self) -> f64 {
-        f64::from(self)
-    }
-    fn bits(self) -> u64 {
-        u64::from(self.to_bits())
-    }
-    const HALF: bool = false;
-}
+impl_elem!(
+    f64,
+    fill: vs_fill_f64,
+    range: vs_fill_range_f64,
+    slice: vs_fill_slice_f64,
+    fans: vs_fill_fans_f64,
+    sentinel: -1234.5,
+    half: false,
+    from_f64: |x| x,
+    from_f32: |x| f64::from(x),
+    to_f64: |v| v,
+    bits: |v| v.to_bits(),
+);
+
+impl_elem!(
+    f32,
+    fill: vs_fill_f32,
+    range: vs_fill_range_f32,
+    slice: vs_fill_slice_f32,
+    fans: vs_fill_fans_f32,
+    sentinel: -1234.5,
+    half: false,
+    from_f64: |x| x as f32,
+    from_f32: |x| x,
+    to_f64: |v| f64::from(v),
+    bits: |v| u64::from(v.to_bits()),
+);
 
 /// binary16 bits.
 #[repr(transparent)]
@@ -531,149 +526,33 @@ pub struct F16(pub u16);
 #[derive(Clone, Copy, PartialEq, Debug)]
 pub struct Bf16(pub u16);
 
-impl Elem for F16 {
-    const SENTINEL: F16 = F16(0x7e5a);
-    unsafe fn fill_fans(
-        scale: f64,
-        mode: u32,
-        distribution: u32,
-        seed: u64,
-        fan_in: i64,
-        fan_out: i64,
-        offset: u64,
-        o: *mut F16,
-        count: usize,
-    ) -> vs_status {
-        unsafe {
-            vs_fill_fans_f16(
-                scale,
-                mode,
-                distribution,
-                seed,
-                fan_in,
-                fan_out,
-                offset,
-                o.cast(),
-                count,
-            )
-        }
-    }
-    unsafe fn fill(
-        h: *const vs_initializer,
-        s: *const i64,
-        n: usize,
-        o: *mut F16,
-        l: usize,
-    ) -> vs_status {
-        unsafe { vs_fill_f16(h, s, n, o.cast(), l) }
-    }
-    unsafe fn range(
-        h: *const vs_initializer,
-        s: *const i64,
-        n: usize,
-        off: u64,
-        o: *mut F16,
-        l: usize,
-    ) -> vs_status {
-        unsafe { vs_fill_range_f16(h, s, n, off, o.cast(), l) }
-    }
-    fn from_f64(x: f64) -> F16 {
-        F16(half::f16::from_f32(x as f32).to_bits())
-    }
-    unsafe fn slice(
-        h: *const vs_initializer,
-        s: *const i64,
-        n: usize,
-        st: *const i64,
-        ex: *const i64,
-        o: *mut F16,
-        l: usize,
-    ) -> vs_status {
-        unsafe { vs_fill_slice_f16(h, s, n, st, ex, o.cast(), l) }
-    }
-    fn from_f32(x: f32) -> F16 {
-        F16(half::f16::from_f32(x).to_bits())
-    }
-    fn to_f64(self) -> f64 {
-        f64::from(half::f16::from_bits(self.0))
-    }
-    fn bits(self) -> u64 {
-        u64::from(self.0)
-    }
-    const HALF: bool = true;
-}
+impl_elem!(
+    F16,
+    fill: vs_fill_f16,
+    range: vs_fill_range_f16,
+    slice: vs_fill_slice_f16,
+    fans: vs_fill_fans_f16,
+    sentinel: F16(0x7e5a),
+    half: true,
+    from_f64: |x| F16(half::f16::from_f32(x as f32).to_bits()),
+    from_f32: |x| F16(half::f16::from_f32(x).to_bits()),
+    to_f64: |v| f64::from(half::f16::from_bits(v.0)),
+    bits: |v| u64::from(v.0),
+);
 
-impl Elem for Bf16 {
-    const SENTINEL: Bf16 = Bf16(0x7fd5);
-    unsafe fn fill_fans(
-        scale: f64,
-        mode: u32,
-        distribution: u32,
-        seed: u64,
-        fan_in: i64,
-        fan_out: i64,
-        offset: u64,
-        o: *mut Bf16,
-        count: usize,
-    ) -> vs_status {
-        unsafe {
-            vs_fill_fans_bf16(
-                scale,
-                mode,
-                distribution,
-                seed,
-                fan_in,
-                fan_out,
-                offset,
-                o.cast(),
-                count,
-            )
-        }
-    }
-    unsafe fn fill(
-        h: *const vs_initializer,
-        s: *const i64,
-        n: usize,
-        o: *mut Bf16,
-        l: usize,
-    ) -> vs_status {
-        unsafe { vs_fill_bf16(h, s, n, o.cast(), l) }
-    }
-    unsafe fn range(
-        h: *const vs_initializer,
-        s: *const i64,
-        n: usize,
-        off: u64,
-        o: *mut Bf16,
-        l: usize,
-    ) -> vs_status {
-        unsafe { vs_fill_range_bf16(h, s, n, off, o.cast(), l) }
-    }
-    fn from_f64(x: f64) -> Bf16 {
-        Bf16(half::bf16::from_f32(x as f32).to_bits())
-    }
-    unsafe fn slice(
-        h: *const vs_initializer,
-        s: *const i64,
-        n: usize,
-        st: *const i64,
-        ex: *const i64,
-        o: *mut Bf16,
-        l: usize,
-    ) -> vs_status {
-        unsafe { vs_fill_slice_bf16(h, s, n, st, ex, o.cast(), l) }
-    }
-    fn from_f32(x: f32) -> Bf16 {
-        Bf16(half::bf16::from_f32(x).to_bits())
-    }
-    fn to_f64(self) -> f64 {
-        f64::from(half::bf16::from_bits(self.0))
-    }
-    fn bits(self) -> u64 {
-        u64::from(self.0)
-    }
-    const HALF: bool = true;
-}
+impl_elem!(
+    Bf16,
+    fill: vs_fill_bf16,
+    range: vs_fill_range_bf16,
+    slice: vs_fill_slice_bf16,
+    fans: vs_fill_fans_bf16,
+    sentinel: Bf16(0x7fd5),
+    half: true,
+    from_f64: |x| Bf16(half::bf16::from_f32(x as f32).to_bits()),
+    from_f32: |x| Bf16(half::bf16::from_f32(x).to_bits()),
+    to_f64: |v| f64::from(half::bf16::from_bits(v.0)),
+    bits: |v| u64::from(v.0),
+);
 
 /// `vs_with_algorithm(h, algorithm)`: the new handle for a known number
 /// (1 or 2), else `None` after checking `VS_ERR_INVALID_ALGORITHM`, `*out`

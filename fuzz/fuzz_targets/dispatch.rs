@@ -233,8 +233,9 @@ fn library_sampler(s: &Sampler) -> variance_scaling::engine::Sampler {
 const STORES: [Stores; 2] = [Stores::Cached, Stores::Streaming];
 
 fn check32<T: Out + Dispatch32>(s: &Sampler, start: u64, len: usize, shift: usize) {
+    let kernel = |isa: Isa, o: &mut [T], stores: Stores| v2::fill32_with(isa, s, start, o, stores);
     let want = placed::<T>(len, shift, "portable", |o| {
-        v2::fill32_with(Isa::Portable, s, start, o, Stores::Cached)
+        kernel(Isa::Portable, o, Stores::Cached)
     });
     // the definition, element by element
     let plan = s.plan32();
@@ -250,29 +251,16 @@ fn check32<T: Out + Dispatch32>(s: &Sampler, start: u64, len: usize, shift: usiz
             "portable kernel at element {i} differs from the definition ({plan:?})"
         );
     }
-    for isa in platform::available() {
-        for stores in STORES {
-            let what = format!("kernel {} {stores:?}", isa.name());
-            let got = placed::<T>(len, shift, &what, |o| {
-                v2::fill32_with(isa, s, start, o, stores)
-            });
-            same(&got, &want, start, &what);
-        }
-    }
-    for stores in STORES {
-        let what = format!("dispatched kernel {} {stores:?}", platform::kernel().name());
-        let got = placed::<T>(len, shift, &what, |o| v2::fill32(s, start, o, stores));
-        same(&got, &want, start, &what);
-        let got = placed::<T>(len, shift, "engine::Sampler", |o| {
-            library_sampler(s).fill_range_with(start, o, stores)
-        });
-        same(&got, &want, start, "engine::Sampler");
-    }
+    check_kernels(s, start, len, shift, &want, kernel, |o, stores| {
+        v2::fill32(s, start, o, stores)
+    });
 }
 
 fn check64(s: &Sampler, start: u64, len: usize, shift: usize) {
+    let kernel =
+        |isa: Isa, o: &mut [f64], stores: Stores| v2::fill64_with(isa, s, start, o, stores);
     let want = placed::<f64>(len, shift, "portable", |o| {
-        v2::fill64_with(Isa::Portable, s, start, o, Stores::Cached)
+        kernel(Isa::Portable, o, Stores::Cached)
     });
     let stream = s.stream64();
     for (j, &w) in want.iter().enumerate() {
@@ -283,23 +271,39 @@ fn check64(s: &Sampler, start: u64, len: usize, shift: usize) {
             "portable kernel at element {i} differs from the definition"
         );
     }
+    check_kernels(s, start, len, shift, &want, kernel, |o, stores| {
+        v2::fill64(s, start, o, stores)
+    });
+}
+
+/// Every kernel in `platform::available()` (`kernel`), the dispatched
+/// kernel (`dispatched`), each with cached and streaming stores, and the
+/// library's path give the portable kernel's bits `want` and write nothing
+/// outside their slice.
+fn check_kernels<T: Out>(
+    s: &Sampler,
+    start: u64,
+    len: usize,
+    shift: usize,
+    want: &[u64],
+    kernel: impl Fn(Isa, &mut [T], Stores),
+    dispatched: impl Fn(&mut [T], Stores),
+) {
     for isa in platform::available() {
         for stores in STORES {
             let what = format!("kernel {} {stores:?}", isa.name());
-            let got = placed::<f64>(len, shift, &what, |o| {
-                v2::fill64_with(isa, s, start, o, stores)
-            });
-            same(&got, &want, start, &what);
+            let got = placed::<T>(len, shift, &what, |o| kernel(isa, o, stores));
+            same(&got, want, start, &what);
         }
     }
     for stores in STORES {
         let what = format!("dispatched kernel {} {stores:?}", platform::kernel().name());
-        let got = placed::<f64>(len, shift, &what, |o| v2::fill64(s, start, o, stores));
-        same(&got, &want, start, &what);
-        let got = placed::<f64>(len, shift, "engine::Sampler", |o| {
+        let got = placed::<T>(len, shift, &what, |o| dispatched(o, stores));
+        same(&got, want, start, &what);
+        let got = placed::<T>(len, shift, "engine::Sampler", |o| {
             library_sampler(s).fill_range_with(start, o, stores)
         });
-        same(&got, &want, start, "engine::Sampler");
+        same(&got, want, start, "engine::Sampler");
     }
 }
 

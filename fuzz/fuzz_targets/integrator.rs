@@ -122,21 +122,8 @@ impl FansOffset {
     }
 }
 
-/// A thread cap.
-#[derive(Arbitrary, Debug, Clone, Copy)]
-pub enum Threads {
-    Small(u8),
-    Any(u32),
-}
-
-impl Threads {
-    fn value(self) -> u32 {
-        match self {
-            Threads::Small(n) => u32::from(n % 6),
-            Threads::Any(n) => n,
-        }
-    }
-}
+/// A thread cap: 0 to 5, or any.
+pub type Threads = SmallOrAny<6>;
 
 /// One `vs_with_*` applied to the case's handle before the operations.
 #[derive(Arbitrary, Debug)]
@@ -194,6 +181,19 @@ fn call_sized<S>(p: Ptr, size: u64, f: impl FnOnce(*mut S) -> vs_status) -> (vs_
     let ptr = ptr_into::<S>(&mut b, p);
     let st = f(ptr);
     (st, b)
+}
+
+/// The status the library gives first for a size-prefixed struct: `out`
+/// NULL or misaligned, then a `struct_size` below the library's (`full`);
+/// `None` when both are usable.
+fn sized_out_status(out: Ptr, size: u64, full: usize) -> Option<vs_status> {
+    if out != Ptr::Valid {
+        Some(VS_ERR_NULL_ARGUMENT)
+    } else if size < full as u64 {
+        Some(VS_ERR_BUFFER_SIZE)
+    } else {
+        None
+    }
 }
 
 /// After a call on a size-prefixed struct of `struct_size` = `size`
@@ -438,27 +438,18 @@ fn fill_bits<T: Elem>(
     off: Option<u64>,
     len: usize,
 ) -> Result<Vec<u64>, vs_status> {
-    let mut v = vec![T::SENTINEL; len + 2 * GUARD];
-    // SAFETY: live handle; `shape` has its length; `v` has len writable
-    // elements after GUARD.
+    let mut v = Guarded::<T>::new(len, Ptr::Valid);
+    let p = v.ptr();
+    // SAFETY: live handle; `shape` has its length; `p` has len writable
+    // elements.
     let st = unsafe {
-        let p = v.as_mut_ptr().add(GUARD);
         match off {
             None => T::fill(h, shape.as_ptr(), shape.len(), p, len),
             Some(o) => T::range(h, shape.as_ptr(), shape.len(), o, p, len),
         }
     };
-    let untouched = |s: &[T]| s.iter().all(|x| x.bits() == T::SENTINEL.bits());
-    if st != VS_OK {
-        check_error_message(st, "fill");
-        assert!(untouched(&v), "written on error");
-        return Err(st);
-    }
-    assert!(
-        untouched(&v[..GUARD]) && untouched(&v[GUARD + len..]),
-        "guard overwritten"
-    );
-    Ok(v[GUARD..GUARD + len].iter().map(|x| x.bits()).collect())
+    let body = v.checked(st, "fill").ok_or(st)?;
+    Ok(body.iter().map(|x| x.bits()).collect())
 }
 
 /// `fill_bits` for the type `ty`.
@@ -469,12 +460,7 @@ fn fill_bits_ty(
     off: Option<u64>,
     len: usize,
 ) -> Result<Vec<u64>, vs_status> {
-    match ty {
-        Ty::F32 => fill_bits::<f32>(h, shape, off, len),
-        Ty::F64 => fill_bits::<f64>(h, shape, off, len),
-        Ty::F16 => fill_bits::<F16>(h, shape, off, len),
-        Ty::Bf16 => fill_bits::<Bf16>(h, shape, off, len),
-    }
+    with_elem!(ty, T => fill_bits::<T>(h, shape, off, len))
 }
 
 /// The values two handles give for `shape` (the whole tensor when small,
@@ -883,13 +869,7 @@ impl Case<'_> {
     pub fn get_info_op(&self, out: Ptr, size: StructSize) {
         let size = size.value(INFO_SIZE);
         // the order of the checks: init, info, its struct_size
-        let expected = if out != Ptr::Valid {
-            VS_ERR_NULL_ARGUMENT
-        } else if size < INFO_SIZE as u64 {
-            VS_ERR_BUFFER_SIZE
-        } else {
-            VS_OK
-        };
+        let expected = sized_out_status(out, size, INFO_SIZE).unwrap_or(VS_OK);
         let (st, b) = call_sized::<vs_info>(out, size, |p| {
             // SAFETY: live handle; `p` NULL, misaligned (rejected) or with
             // `size` writable bytes.
@@ -997,10 +977,8 @@ impl Case<'_> {
         let mut sb = ShapeBuf::new(self.shape);
         let (sp, nd, shape_err) = sb.arg(self.shape.len(), shape);
         // the order of the checks: out and its struct_size, init, shape
-        let expected = if out != Ptr::Valid {
-            Err(VS_ERR_NULL_ARGUMENT)
-        } else if size < DESC_SIZE as u64 {
-            Err(VS_ERR_BUFFER_SIZE)
+        let expected = if let Some(e) = sized_out_status(out, size, DESC_SIZE) {
+            Err(e)
         } else if let Some(e) = shape_err {
             Err(e)
         } else {
@@ -1070,10 +1048,8 @@ impl Case<'_> {
         let size = size.value(DESC_SIZE);
         // the order of the checks: out and its struct_size, scale, mode,
         // distribution, fans, the uniform limit
-        let expected = if out != Ptr::Valid {
-            Err(VS_ERR_NULL_ARGUMENT)
-        } else if size < DESC_SIZE as u64 {
-            Err(VS_ERR_BUFFER_SIZE)
+        let expected = if let Some(e) = sized_out_status(out, size, DESC_SIZE) {
+            Err(e)
         } else if let Some(e) = config_status(scale, mode, dist) {
             Err(e)
         } else {
@@ -1131,10 +1107,8 @@ impl Case<'_> {
         let (sp, nd, shape_err) = sb.arg(self.shape.len(), shape);
         // the order of the checks: out and its struct_size, scale, mode,
         // distribution, layout, the shape argument, its fans, the limit
-        let expected = if out != Ptr::Valid {
-            Err(VS_ERR_NULL_ARGUMENT)
-        } else if size < DESC_SIZE as u64 {
-            Err(VS_ERR_BUFFER_SIZE)
+        let expected = if let Some(e) = sized_out_status(out, size, DESC_SIZE) {
+            Err(e)
         } else if let Some(e) = config_status(scale, mode, dist) {
             Err(e)
         } else if layout > 2 {
@@ -1214,22 +1188,11 @@ impl Case<'_> {
         } else {
             layout_fans(self.shape, layout)
         };
-        let (mut bi, mut bo) = ([7u64; 2], [7u64; 2]);
-        let (pi, po) = (
-            ptr_into::<i64>(&mut bi, fan_in),
-            ptr_into::<i64>(&mut bo, fan_out),
-        );
         // SAFETY: the outputs are NULL, misaligned (rejected) or writable;
         // the shape as in `call`.
-        let st = unsafe { vs_compute_fans_layout(sp, nd, layout, pi, po) };
-        let got = match st {
-            VS_OK => Ok((bi[0] as i64, bo[0] as i64)),
-            e => {
-                check_error_message(e, "vs_compute_fans_layout");
-                assert_eq!((bi, bo), ([7; 2], [7; 2]), "written on error");
-                Err(e)
-            }
-        };
+        let got = fans_out("vs_compute_fans_layout", fan_in, fan_out, |pi, po| unsafe {
+            vs_compute_fans_layout(sp, nd, layout, pi, po)
+        });
         assert_eq!(
             got,
             expected,
@@ -1237,7 +1200,6 @@ impl Case<'_> {
             self.shape,
             last_message()
         );
-        assert_eq!((bi[1], bo[1]), (7, 7));
         if fan_in != Ptr::Valid || fan_out != Ptr::Valid || shape_err.is_some() || layout > 2 {
             return;
         }
@@ -1302,23 +1264,12 @@ impl Case<'_> {
                 _ => default_fans(self.shape),
             }
         };
-        let (mut bi, mut bo) = ([7u64; 2], [7u64; 2]);
-        let (pi, po) = (
-            ptr_into::<i64>(&mut bi, fan_in),
-            ptr_into::<i64>(&mut bo, fan_out),
-        );
         // SAFETY: outputs NULL, misaligned (rejected) or writable; the
         // shape as in `call`; the lists NULL, misaligned, too long
         // (rejected unread) or with their lengths.
-        let st = unsafe { vs_compute_fans_axes(sp, nd, ip, il, op, ol, pi, po) };
-        let got = match st {
-            VS_OK => Ok((bi[0] as i64, bo[0] as i64)),
-            e => {
-                check_error_message(e, "vs_compute_fans_axes");
-                assert_eq!((bi, bo), ([7; 2], [7; 2]), "written on error");
-                Err(e)
-            }
-        };
+        let got = fans_out("vs_compute_fans_axes", fan_in, fan_out, |pi, po| unsafe {
+            vs_compute_fans_axes(sp, nd, ip, il, op, ol, pi, po)
+        });
         assert_eq!(
             got,
             expected,
@@ -1326,7 +1277,6 @@ impl Case<'_> {
             self.shape,
             last_message()
         );
-        assert_eq!((bi[1], bo[1]), (7, 7));
         // a handle with these axes describes the shape with these fans
         if let (Ok((fi, fo)), Some(i), Some(o)) = (got, iv, ov) {
             let h = with_axes(self.h(), &i, &o);
@@ -1372,15 +1322,8 @@ impl Case<'_> {
             _ => VS_ERR_NULL_ARGUMENT,
         };
         let len = len as usize;
-        let mut buf = vec![T::SENTINEL; len + 2 * GUARD];
-        let base = buf.as_mut_ptr();
-        let ptr: *mut T = match out {
-            // SAFETY: inside the allocation.
-            Ptr::Valid => unsafe { base.add(GUARD) },
-            Ptr::Null => std::ptr::null_mut(),
-            // SAFETY: one byte into the allocation: misaligned, rejected.
-            Ptr::Misaligned => unsafe { base.add(GUARD).cast::<u8>().add(1).cast::<T>() },
-        };
+        let mut buf = Guarded::<T>::new(len, out);
+        let ptr = buf.ptr();
         // SAFETY: `ptr` NULL, misaligned (rejected) or with `len` writable
         // elements.
         let st = unsafe { T::fill_fans(scale, mode, dist, seed, fi, fo, off, ptr, len) };
@@ -1390,20 +1333,13 @@ impl Case<'_> {
             "vs_fill_fans({scale:?}, {mode}, {dist}, seed {seed}, fans {fi} {fo}, offset {off}, count {len}, {out:?}): {}",
             last_message()
         );
-        let untouched = |s: &[T]| s.iter().all(|x| x.bits() == T::SENTINEL.bits());
-        if st != VS_OK {
-            check_error_message(st, "vs_fill_fans");
-            assert!(untouched(&buf), "vs_fill_fans wrote on error");
+        let Some(body) = buf.checked(st, "vs_fill_fans") else {
             return;
-        }
-        assert!(
-            untouched(&buf[..GUARD]) && untouched(&buf[GUARD + len..]),
-            "vs_fill_fans: guard overwritten"
-        );
+        };
         if out != Ptr::Valid || len == 0 {
             return;
         }
-        let got: Vec<u64> = buf[GUARD..GUARD + len].iter().map(|x| x.bits()).collect();
+        let got: Vec<u64> = body.iter().map(|x| x.bits()).collect();
         let p = params.unwrap();
         let what = format!(
             "vs_fill_fans({scale:?}, {mode}, {dist}, seed {seed}, fans {fi} {fo}, offset {off}, count {len})"
@@ -1444,7 +1380,7 @@ impl Case<'_> {
                 T::from_f64(p.limit * (1.0 + 1.0 / f64::from(1u32 << 22)) + 2f64.powi(-146))
                     .to_f64()
             };
-            let vals = &buf[GUARD..GUARD + len];
+            let vals = body;
             assert!(
                 vals.iter().all(|v| v.to_f64().abs() <= bound),
                 "{what}: a value beyond the limit {}",
@@ -1554,7 +1490,7 @@ impl Case<'_> {
             "vs_with_max_threads changed more than the cap"
         );
         same_values(ty, h, self.h(), self.shape, "vs_with_max_threads");
-        if big % 16 == 0 {
+        if big.is_multiple_of(16) {
             // 2 x 131072 elements or more: split over the threads the caps
             // allow (none for a cap of 1)
             let shape = [1i64 << 20];

@@ -19,6 +19,7 @@ use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use variance_scaling::c_api::*;
 
+#[macro_use]
 mod common;
 use common::*;
 
@@ -321,12 +322,7 @@ fuzz_target!(|input: Input| {
 
     // 0 (all cores) or 2 to 4: always a split
     let cap = [0, 2, 3, 4][usize::from(input.threads % 4)];
-    match input.ty {
-        Ty::F32 => run::<f32>(h, &input, cap),
-        Ty::F64 => run::<f64>(h, &input, cap),
-        Ty::F16 => run::<F16>(h, &input, cap),
-        Ty::Bf16 => run::<Bf16>(h, &input, cap),
-    }
+    with_elem!(input.ty, T => run::<T>(h, &input, cap));
     // SAFETY: live handle, not used afterwards.
     unsafe { vs_destroy(h) };
 });
