@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ctypes
 import json
-import os
 import subprocess
 from pathlib import Path
 
@@ -37,13 +36,7 @@ def tool() -> Path:
     if MISSING is not None:
         pytest.fail(f"vs-init's Python proofs need safetensors, gguf and numpy "
                     f"(pip install safetensors gguf numpy): {MISSING}")
-    target = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
-    if not target.is_absolute():
-        target = REPO / target
-    exe = target / "release" / "vs-init"
-    if not exe.exists():
-        subprocess.run(["cargo", "build", "--release", "-p", "vs-init"], cwd=REPO, check=True)
-    return exe
+    return vslib.vs_init_path()
 
 
 @pytest.fixture(scope="module")

@@ -89,13 +89,7 @@ def tool() -> Path:
     if tuple(map(int, keras.__version__.split(".")[:2])) < (3, 15):
         pytest.fail(f"Keras {keras.__version__} cannot read the fixture (its initializers have "
                     f"input_axes, new in Keras 3.15): pip install 'keras>=3.15'")
-    target = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
-    if not target.is_absolute():
-        target = REPO / target
-    exe = target / "release" / "vs-init"
-    if not exe.exists():
-        subprocess.run(["cargo", "build", "--release", "-p", "vs-init"], cwd=REPO, check=True)
-    return exe
+    return vslib.vs_init_path()
 
 
 def run(tool, *args, status=0):

@@ -15,13 +15,26 @@ c_i64p = ctypes.POINTER(ctypes.c_int64)
 c_u64p = ctypes.POINTER(ctypes.c_uint64)
 
 
-def library_path() -> Path:
-    if os.environ.get("VS_LIB"):
-        return Path(os.environ["VS_LIB"])
+def release_dir() -> Path:
+    """target/release of this checkout (or of $CARGO_TARGET_DIR)."""
     target = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
     if not target.is_absolute():
         target = REPO / target
-    return target / "release" / "libvariance_scaling.so"
+    return target / "release"
+
+
+def library_path() -> Path:
+    if os.environ.get("VS_LIB"):
+        return Path(os.environ["VS_LIB"])
+    return release_dir() / "libvariance_scaling.so"
+
+
+def vs_init_path() -> Path:
+    """The release build of vs-init (built first when missing)."""
+    exe = release_dir() / "vs-init"
+    if not exe.exists():
+        subprocess.run(["cargo", "build", "--release", "-p", "vs-init"], cwd=REPO, check=True)
+    return exe
 
 
 def load() -> "Lib":
