@@ -39,13 +39,8 @@ impl Scalar for f32 {
     fn put(self, out: &mut [u8]) {
         out.copy_from_slice(&self.to_le_bytes());
     }
-    /// `v` itself on a little-endian machine (no copy).
     fn le_bytes<'a>(v: &'a [Self], scratch: &'a mut Vec<u8>) -> &'a [u8] {
-        if cfg!(target_endian = "little") {
-            bytemuck::cast_slice(v)
-        } else {
-            le_bytes_copied(v, scratch)
-        }
+        le_bytes_cast(v, scratch)
     }
     fn to_f64(self) -> f64 {
         f64::from(self)
@@ -56,13 +51,8 @@ impl Scalar for f64 {
     fn put(self, out: &mut [u8]) {
         out.copy_from_slice(&self.to_le_bytes());
     }
-    /// `v` itself on a little-endian machine (no copy).
     fn le_bytes<'a>(v: &'a [Self], scratch: &'a mut Vec<u8>) -> &'a [u8] {
-        if cfg!(target_endian = "little") {
-            bytemuck::cast_slice(v)
-        } else {
-            le_bytes_copied(v, scratch)
-        }
+        le_bytes_cast(v, scratch)
     }
     fn to_f64(self) -> f64 {
         self
@@ -379,6 +369,17 @@ fn write_range<T: Scalar>(
 }
 
 /// The little-endian bytes of `v`, converted into `scratch`.
+/// `v` itself on a little-endian machine (no copy), else converted into
+/// `scratch` (f32 and f64: plain old data, which f16/bf16 of `half` are not
+/// without a feature the library does not enable).
+fn le_bytes_cast<'a, T: Scalar + bytemuck::Pod>(v: &'a [T], scratch: &'a mut Vec<u8>) -> &'a [u8] {
+    if cfg!(target_endian = "little") {
+        bytemuck::cast_slice(v)
+    } else {
+        le_bytes_copied(v, scratch)
+    }
+}
+
 fn le_bytes_copied<'a, T: Scalar>(v: &'a [T], scratch: &'a mut Vec<u8>) -> &'a [u8] {
     let size = std::mem::size_of::<T>();
     scratch.resize(std::mem::size_of_val(v), 0);
